@@ -1,0 +1,165 @@
+"""Command-line parsing and exit codes only; each command's work lives in ``scanner.commands``.
+
+Heavy modules (boto3, jsonschema, jinja2, moto) are imported by the command that
+needs them, never here, so ``stormproof --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from scanner import __version__
+from scanner.errors import ExitCode, StormproofError
+
+EXIT_CODES_HELP = """exit codes:
+  0    clean: no open finding at or above --fail-on, collection complete
+  1    open findings at or above --fail-on
+  2    bad usage or input (flag, policy, config, waiver or snapshot file)
+  3    incomplete: collection errors or unknown results (takes precedence over 1)
+  130  interrupted; no partial output files are left behind
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and the documented exit code."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(ExitCode.BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _csv(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _add_collection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("collection (AWS access through the standard credential chain)")
+    group.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / the default chain)")
+    regions = group.add_mutually_exclusive_group()
+    regions.add_argument("--regions", type=_csv, metavar="R1,R2", help="only these Regions")
+    regions.add_argument(
+        "--all-regions", action="store_true", help="every Region enabled for the account (default)"
+    )
+    group.add_argument("--max-workers", type=int, default=8, metavar="N", help="parallel units (default 8)")
+    group.add_argument(
+        "--rate-limit",
+        type=float,
+        default=10.0,
+        metavar="PER_SECOND",
+        help="client-side requests per second per account and service (default 10)",
+    )
+    accounts = group.add_mutually_exclusive_group()
+    accounts.add_argument("--accounts", type=_csv, metavar="ID,ID", help="accounts to scan")
+    accounts.add_argument("--accounts-file", metavar="FILE", help="accounts to scan, one id per line")
+    accounts.add_argument(
+        "--organization", action="store_true", help="every active account of the AWS Organization"
+    )
+    group.add_argument("--exclude-accounts", type=_csv, default=[], metavar="ID,ID")
+    group.add_argument("--role-name", metavar="NAME", help="role assumed in each other account")
+    group.add_argument("--external-id", metavar="ID")
+    group.add_argument("--role-session-name", default="stormproof", metavar="NAME")
+    group.add_argument("--shard", metavar="K/N", help="collect only slice K of N of the units")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="stormproof",
+        description="Policy-as-code scanner for the resilience of AWS EC2 estates.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"stormproof {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors and the result")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="log every unit and call")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    scan = commands.add_parser("scan", help="collect (or load a snapshot), evaluate, report")
+    _add_collection_options(scan)
+    scan.add_argument("--snapshot", metavar="FILE", help="scan a saved snapshot; no AWS access")
+    scan.add_argument("--policies", action="append", default=[], metavar="DIR", help="more policies")
+    scan.add_argument("--config", metavar="FILE", help="disable policies, override severity/parameters")
+    scan.add_argument("--waivers", metavar="FILE", help="waived findings (reason, owner, expiry)")
+    scan.add_argument("--baseline", metavar="FILE", help="a previous findings.json")
+    scan.add_argument("--output-dir", default="stormproof-out", metavar="DIR")
+    scan.add_argument(
+        "--format", type=_csv, default=["sarif", "html", "json", "md"], metavar="sarif,html,json,md"
+    )
+    scan.add_argument(
+        "--fail-on",
+        choices=["critical", "high", "medium", "low", "none"],
+        default="low",
+        help="lowest severity of an open finding that fails the run (default low)",
+    )
+    scan.add_argument(
+        "--sarif-policy-root",
+        metavar="PATH",
+        help="repository path where built-in policies are vendored, for SARIF locations",
+    )
+    scan.add_argument(
+        "--sarif-emit-waived",
+        action="store_true",
+        help="keep waived findings in SARIF with a suppressions entry (GitHub ignores it)",
+    )
+    scan.add_argument("--redact-accounts", action="store_true", help="pseudonymize account ids")
+    scan.set_defaults(handler="scanner.commands.scan:run")
+
+    collect = commands.add_parser("collect", help="snapshot account state (read-only)")
+    _add_collection_options(collect)
+    collect.add_argument("--output", required=True, metavar="FILE", help="snapshot.json[.gz]")
+    collect.set_defaults(handler="scanner.commands.collect:run")
+
+    merge = commands.add_parser("merge", help="combine snapshots of disjoint units")
+    merge.add_argument("inputs", nargs="+", metavar="SNAPSHOT")
+    merge.add_argument("--output", required=True, metavar="FILE")
+    merge.set_defaults(handler="scanner.commands.merge:run")
+
+    policies = commands.add_parser("policies", help="list, show, validate, test, document policies")
+    policies.add_argument("--policies", action="append", default=[], metavar="DIR")
+    policies.add_argument("--config", metavar="FILE")
+    actions = policies.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    actions.add_parser("list", help="every policy with severity and resource")
+    show = actions.add_parser("show", help="one policy in full")
+    show.add_argument("policy_id", metavar="ID")
+    validate = actions.add_parser("validate", help="check policy files; file:line:col per problem")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    test = actions.add_parser("test", help="run policies' own test cases (built-ins by default)")
+    test.add_argument("paths", nargs="*", metavar="PATH")
+    docs = actions.add_parser("docs", help="write the policy reference in Markdown")
+    docs.add_argument("--output", metavar="FILE", help="default: standard output")
+    policies.set_defaults(handler="scanner.commands.policies:run")
+
+    iam = commands.add_parser("iam-policy", help="print the least-privilege IAM policy")
+    iam.set_defaults(handler="scanner.commands.iam_policy:run")
+
+    demo = commands.add_parser("demo", help="scan an embedded mock AWS estate; no account needed")
+    demo.add_argument("--output-dir", default="stormproof-demo", metavar="DIR")
+    demo.set_defaults(handler="scanner.commands.demo:run")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module_name, _, function_name = args.handler.partition(":")
+    try:
+        handler = getattr(importlib.import_module(module_name), function_name)
+        return int(handler(args))
+    except StormproofError as exc:
+        print(f"stormproof: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("stormproof: interrupted; no partial output was written", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"stormproof: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
+        return 70

@@ -1,0 +1,1 @@
+"""Policy loading, validation, condition evaluation: policies judge, they never join."""

@@ -1,0 +1,1 @@
+"""The snapshot (what AWS said) and the linked model (facts derived from it)."""

@@ -1,0 +1,47 @@
+"""The registry of resource types: one source of truth for the snapshot, linking and policies.
+
+A policy's ``resource:`` names a type here; the snapshot stores each type's
+records under ``units[].resources[<snapshot_key>]``; ``service`` is the AWS
+service whose failure makes that type's records (and facts) *unknown*.
+Derived types (``fleet``) exist only after linking and have no snapshot key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str  # what a policy's `resource:` says
+    snapshot_key: str | None  # key under units[].resources; None for derived types
+    service: str  # the AWS service that observes it
+    title: str  # human name, for reports
+
+
+RESOURCE_TYPES: dict[str, ResourceType] = {
+    rt.name: rt
+    for rt in (
+        ResourceType("instance", "instances", "ec2", "EC2 instance"),
+        ResourceType("subnet", "subnets", "ec2", "Subnet"),
+        ResourceType("volume", "volumes", "ec2", "EBS volume"),
+        ResourceType("snapshot", "snapshots", "ec2", "EBS snapshot"),
+        ResourceType("image", "images", "ec2", "AMI"),
+        ResourceType(
+            "launch_template_version", "launch_template_versions", "ec2", "Launch template version"
+        ),
+        ResourceType("auto_scaling_group", "auto_scaling_groups", "autoscaling", "Auto Scaling group"),
+        ResourceType(
+            "launch_configuration", "launch_configurations", "autoscaling", "Launch configuration"
+        ),
+        ResourceType("classic_load_balancer", "classic_load_balancers", "elb", "Classic Load Balancer"),
+        ResourceType("load_balancer", "load_balancers", "elbv2", "Load balancer (ALB/NLB/GWLB)"),
+        ResourceType("target_group", "target_groups", "elbv2", "Target group"),
+        ResourceType("dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy"),
+        ResourceType("fleet", None, "ec2", "Fleet"),
+    )
+}
+
+SNAPSHOT_KEYS: tuple[str, ...] = tuple(
+    rt.snapshot_key for rt in RESOURCE_TYPES.values() if rt.snapshot_key
+)

@@ -1,0 +1,107 @@
+"""Read and write snapshot files (``.json`` or ``.json.gz``), validated against the schema.
+
+A snapshot holds only what AWS said. It is validated on write (a collector bug
+must not produce a file the scanner later rejects) and on load (a user may hand
+us anything). Writes are atomic: a temp file renamed into place, so an
+interrupted run never leaves half a snapshot behind.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from scanner.errors import InputError, Location
+from scanner.resources import load_schema
+
+FORMAT = "stormproof-snapshot"
+FORMAT_VERSION = 1
+SCHEMA_NAME = "snapshot.schema.json"
+
+
+def _validator() -> jsonschema.protocols.Validator:
+    schema = load_schema(SCHEMA_NAME)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate_snapshot(document: Any, source: str = "<snapshot>") -> None:
+    """Raise :class:`InputError` naming the first problem (by JSON path) if invalid."""
+    if not isinstance(document, dict):
+        raise InputError("not a stormproof snapshot (top level is not an object)", Location(source))
+    if document.get("format") != FORMAT:
+        raise InputError(f"not a stormproof snapshot (format is {document.get('format')!r})", Location(source))
+    version = document.get("version")
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise InputError(
+            f"snapshot format version {version} is newer than this stormproof reads "
+            f"({FORMAT_VERSION}); upgrade stormproof",
+            Location(source),
+        )
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    if error is not None:
+        where = error.json_path
+        raise InputError(f"invalid snapshot at {where}: {_short(error.message)}", Location(source))
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def load_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load and validate a snapshot file; every failure is one :class:`InputError` line."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read snapshot: {exc.strerror or exc}", Location(source)) from exc
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"corrupt gzip data: {exc}", Location(source)) from exc
+    elif source.endswith(".gz"):
+        raise InputError("file ends in .gz but is not gzip data", Location(source))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", Location(source)) from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", Location(source, exc.lineno, exc.colno)) from exc
+    validate_snapshot(document, source)
+    return document
+
+
+def dump_snapshot(document: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Validate and write atomically; gzip when the name ends in ``.gz``."""
+    path = Path(path)
+    validate_snapshot(document, str(path))
+    data = json.dumps(document, indent=None, separators=(",", ":"), sort_keys=True).encode()
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    write_atomic(path, data)
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
