@@ -1,0 +1,78 @@
+"""Turn a failed AWS call into a snapshot error entry: never a silent gap, never a credential.
+
+AccessDenied, throttling past retries, a Region that is not enabled, a missing
+endpoint, HTTP 5xx and timeouts all end up here as one
+``{account, region, service, operation, code, message}`` record.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+# Access key ids and anything shaped like a secret key never reach the snapshot or logs.
+_ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
+_SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
+
+
+def scrub(text: str) -> str:
+    """Remove anything that looks like an AWS credential from a message."""
+    return _SECRET_LIKE.sub("[redacted]", _ACCESS_KEY_ID.sub("[redacted]", text))
+
+
+def error_code(exc: BaseException) -> str:
+    """AWS's error code for a ClientError; otherwise a stable name for the failure kind."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = error.get("Code")
+        if code:
+            return str(code)
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return f"HTTP{status}" if status else "ClientError"
+    if isinstance(exc, EndpointConnectionError):
+        return "EndpointConnectionError"
+    if isinstance(exc, ReadTimeoutError):
+        return "ReadTimeout"
+    if isinstance(exc, ConnectionError):
+        return "ConnectionError"
+    if isinstance(exc, NoCredentialsError):
+        return "NoCredentials"
+    return type(exc).__name__
+
+
+def error_message(exc: BaseException) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        message = error.get("Message") or str(exc)
+        if status and status >= 500:
+            message = f"{message} (HTTP {status})"
+        return scrub(" ".join(str(message).split()))
+    return scrub(" ".join(str(exc).split()) or type(exc).__name__)
+
+
+def error_entry(
+    account: str | None, region: str | None, service: str, operation: str, exc: BaseException
+) -> dict[str, Any]:
+    """The snapshot's record of one failed call."""
+    return {
+        "account": account,
+        "region": region,
+        "service": service,
+        "operation": operation,
+        "code": error_code(exc),
+        "message": error_message(exc),
+    }
+
+
+# What a call may fail with, without it being a bug in stormproof.
+AWS_FAILURES: tuple[type[BaseException], ...] = (BotoCoreError, ClientError)

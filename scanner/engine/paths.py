@@ -1,0 +1,88 @@
+"""JMESPath expressions, compiled once per policy load, and the facts each one reads.
+
+Knowing which ``facts.<name>`` a path touches lets the engine tell whether a
+policy's decision rests on an observation that failed to be collected. A path
+we cannot analyse (``@``, ``facts`` as a whole, ``facts.*``) is assumed to touch
+every fact, which errs towards *unknown*, never towards a silent pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+import jmespath.exceptions
+import jmespath.parser
+
+ALL_FACTS = "*"
+_OPTIONS = jmespath.Options(dict_cls=dict)
+
+
+@dataclass(frozen=True)
+class CompiledPath:
+    text: str
+    expression: jmespath.parser.ParsedResult
+    facts: frozenset[str]  # fact names read, or {"*"} for all
+
+    def search(self, document: dict[str, Any]) -> Any:
+        return self.expression.search(document, options=_OPTIONS)
+
+
+def compile_path(text: str) -> CompiledPath:
+    """Compile; raises ``ValueError`` with JMESPath's own explanation when invalid."""
+    try:
+        expression = jmespath.compile(text)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ValueError(_explain(exc)) from exc
+    return CompiledPath(text, expression, frozenset(_facts_touched(expression.parsed, at_root=True)))
+
+
+def _explain(exc: jmespath.exceptions.JMESPathError) -> str:
+    message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+    token = getattr(exc, "token_value", None)
+    if token not in (None, ""):
+        message += f" (unexpected {token!r})"
+    position = getattr(exc, "lex_position", None)
+    return f"{message} at character {position + 1}" if isinstance(position, int) else message
+
+
+def _leftmost_field(node: dict[str, Any]) -> str | None:
+    """The first field a node reads from its input: ``zones`` in ``zones[0]`` or ``zones[]``."""
+    while node.get("type") in {"index_expression", "projection", "filter_projection", "flatten"}:
+        node = node["children"][0] if node.get("children") else {}
+    return node.get("value") if node.get("type") == "field" else None
+
+
+def _facts_touched(node: dict[str, Any], *, at_root: bool) -> set[str]:
+    kind = node.get("type")
+    children = node.get("children", [])
+    if kind == "current" and at_root:
+        return {ALL_FACTS}
+    if kind == "field" and node.get("value") == "facts" and at_root:
+        return {ALL_FACTS}
+    if kind == "subexpression" and children:
+        first = children[0]
+        if first.get("type") == "field" and first.get("value") == "facts" and at_root:
+            second = children[1] if len(children) > 1 else {}
+            name = _leftmost_field(second)
+            found = {name} if name else {ALL_FACTS}
+            if second.get("type") != "field":
+                for child in second.get("children", [])[1:]:
+                    found |= _facts_touched(child, at_root=False)
+            for child in children[2:]:
+                found |= _facts_touched(child, at_root=False)
+            return found
+        found = _facts_touched(first, at_root=at_root)
+        for child in children[1:]:
+            found |= _facts_touched(child, at_root=False)
+        return found
+    if kind in {"pipe", "projection", "filter_projection", "value_projection", "flatten", "index_expression"} and children:
+        found = _facts_touched(children[0], at_root=at_root)
+        for child in children[1:]:
+            found |= _facts_touched(child, at_root=False)
+        return found
+    found: set[str] = set()
+    for child in children:
+        found |= _facts_touched(child, at_root=at_root)
+    return found

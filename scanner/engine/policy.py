@@ -1,0 +1,228 @@
+"""One policy: compiled from its YAML file, ready to judge documents of one resource type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.engine.conditions import Comparison, Condition, ConditionCompiler, with_dependencies
+from scanner.engine.messages import MessageTemplate, compile_message
+from scanner.engine.paths import ALL_FACTS
+from scanner.engine.results import PolicyMeta
+from scanner.engine.schema_errors import schema_problems, validator_for
+from scanner.engine.yaml_source import SourceMap, YamlDocument
+from scanner.errors import InputError, Location
+from scanner.model.link.facts import Dependency, fact, fact_names
+from scanner.model.resource_types import RESOURCE_TYPES
+
+_PARAMETER_TYPES = {
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "list": lambda v: isinstance(v, list),
+}
+
+
+@dataclass(frozen=True)
+class PolicyCase:
+    """A test case shipped with a policy: a snapshot fragment and the expected outcome by id."""
+
+    name: str
+    snapshot: dict[str, Any]
+    parameters: dict[str, Any]
+    fail: tuple[str, ...]
+    passing: tuple[str, ...]
+    unknown: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Policy:
+    meta: PolicyMeta
+    violation: Condition
+    scope: Condition | None
+    message: MessageTemplate
+    dependencies: tuple[Dependency, ...]  # what its scope and violation rest on, for docs
+    declared_parameters: dict[str, dict[str, Any]]
+    example: dict[str, str] | None
+    cases: tuple[PolicyCase, ...]
+    document: dict[str, Any] = field(repr=False)
+    positions: SourceMap = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def with_overrides(
+        self, *, severity: str | None = None, parameters: dict[str, Any] | None = None
+    ) -> Policy:
+        """Recompile with other parameter values (conditions fold parameters in)."""
+        compiled, errors = compile_policy(
+            YamlDocument(self.document, self.positions),
+            builtin=self.meta.builtin,
+            severity=severity or self.meta.severity,
+            parameters={**self._overridden_parameters(), **(parameters or {})},
+        )
+        if errors:
+            raise errors[0]
+        assert compiled is not None
+        return compiled
+
+    def _overridden_parameters(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.meta.parameters.items()
+            if value != self.declared_parameters[name]["default"]
+        }
+
+
+def compile_policy(
+    document: YamlDocument,
+    *,
+    builtin: bool,
+    severity: str | None = None,
+    parameters: dict[str, Any] | None = None,
+    parameter_locations: dict[str, Location] | None = None,
+) -> tuple[Policy | None, list[InputError]]:
+    """Validate and compile one policy document; return it or every problem found."""
+    data, positions = document.data, document.positions
+    if not isinstance(data, dict):
+        return None, [InputError("a policy file must be a YAML mapping", positions.value(()))]
+    errors = schema_problems(validator_for("policy.schema.json"), data, positions)
+    if errors:
+        return None, errors
+    resource = data["resource"]
+    if resource not in RESOURCE_TYPES:
+        known = ", ".join(RESOURCE_TYPES)
+        errors.append(InputError(f"unknown resource type {resource!r} (known: {known})", positions.value(("resource",))))
+    declared = data.get("parameters", {})
+    effective = _effective_parameters(declared, parameters or {}, positions, parameter_locations or {}, errors)
+    compiler = ConditionCompiler(positions, effective)
+    violation = compiler.compile(data["violation"], ("violation",))
+    scope = compiler.compile(data["scope"], ("scope",)) if "scope" in data else None
+    errors.extend(compiler.errors)
+    message, problem, line = compile_message(data["message"])
+    if problem:
+        base = positions.value(("message",))
+        errors.append(InputError(problem, Location(base.path, (base.line or 1) + line - 1, base.column)))
+    if errors or violation is None or message is None:
+        return None, errors
+    binder = _DependencyBinder(resource, compiler.path_locations, errors)
+    violation = with_dependencies(violation, binder)
+    scope = with_dependencies(scope, binder) if scope is not None else None
+    if errors:
+        return None, errors
+    meta = PolicyMeta(
+        id=data["id"],
+        title=data["title"],
+        severity=severity or data["severity"],
+        resource=resource,
+        description=data["description"].strip(),
+        rationale=data["rationale"].strip(),
+        remediation=data["remediation"].strip(),
+        references=tuple(data.get("references", [])),
+        frameworks=tuple(data.get("frameworks", [])),
+        tags=tuple(data.get("tags", [])),
+        parameters=effective,
+        source_path=Path(positions.source),
+        violation_line=positions.key(("violation",)).line or 1,
+        builtin=builtin,
+    )
+    policy = Policy(
+        meta=meta,
+        violation=violation,
+        scope=scope,
+        message=message,
+        dependencies=binder.all_dependencies(),
+        declared_parameters=declared,
+        example=data.get("example"),
+        cases=tuple(_cases(data.get("tests", []), positions)),
+        document=data,
+        positions=positions,
+    )
+    return policy, []
+
+
+def _effective_parameters(
+    declared: dict[str, dict[str, Any]],
+    overrides: dict[str, Any],
+    positions: SourceMap,
+    override_locations: dict[str, Location],
+    errors: list[InputError],
+) -> dict[str, Any]:
+    effective: dict[str, Any] = {}
+    for name, spec in declared.items():
+        kind = spec.get("type")
+        if kind and not _PARAMETER_TYPES[kind](spec["default"]):
+            errors.append(
+                InputError(f"default of parameter '{name}' is not {kind}", positions.value(("parameters", name, "default")))
+            )
+        effective[name] = spec["default"]
+    for name, value in overrides.items():
+        location = override_locations.get(name, Location(positions.source))
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            errors.append(InputError(f"unknown parameter '{name}' (declared: {known})", location))
+            continue
+        kind = declared[name].get("type") or _kind_of(declared[name]["default"])
+        if kind and not _PARAMETER_TYPES[kind](value):
+            errors.append(InputError(f"parameter '{name}' must be {kind}, got {value!r}", location))
+            continue
+        effective[name] = value
+    return effective
+
+
+def _kind_of(value: Any) -> str | None:
+    for kind in ("boolean", "integer", "number", "string", "list"):
+        if _PARAMETER_TYPES[kind](value):
+            return kind
+    return None
+
+
+class _DependencyBinder:
+    """Works out what each comparison rests on from the facts its paths read."""
+
+    def __init__(self, resource: str, locations: dict[str, Location], errors: list[InputError]):
+        self.resource, self.locations, self.errors = resource, locations, errors
+        self._seen: dict[Dependency, None] = {}
+
+    def __call__(self, comparison: Comparison) -> tuple[Dependency, ...]:
+        found: dict[Dependency, None] = {}
+        for path in comparison.paths():
+            touched = fact_names(self.resource) if ALL_FACTS in path.facts else sorted(path.facts)
+            for name in touched:
+                known = fact(self.resource, name)
+                if known is None:
+                    self._unknown_fact(name, path.text)
+                    continue
+                for dependency in known.rests_on:
+                    found[dependency] = None
+        self._seen.update(found)
+        return tuple(found)
+
+    def _unknown_fact(self, name: str, path_text: str) -> None:
+        known = ", ".join(fact_names(self.resource)) or "none"
+        message = f"unknown fact 'facts.{name}' for resource type '{self.resource}' (known: {known})"
+        error = InputError(message, self.locations[path_text])
+        if all(str(error) != str(existing) for existing in self.errors):
+            self.errors.append(error)
+
+    def all_dependencies(self) -> tuple[Dependency, ...]:
+        return tuple(self._seen)
+
+
+def _cases(raw_cases: list[dict[str, Any]], positions: SourceMap) -> list[PolicyCase]:
+    return [
+        PolicyCase(
+            name=case["name"],
+            snapshot=case["snapshot"],
+            parameters=case.get("parameters", {}),
+            fail=tuple(case.get("fail", [])),
+            passing=tuple(case.get("pass", [])),
+            unknown=tuple(case.get("unknown", [])),
+            location=positions.value(("tests", index)),
+        )
+        for index, case in enumerate(raw_cases)
+    ]

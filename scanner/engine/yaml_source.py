@@ -1,0 +1,127 @@
+"""YAML with positions: every value keeps the line and column it came from.
+
+Policy and config errors must point at ``file:line:column``. PyYAML's composer
+gives nodes with marks; this module builds plain Python values from them and
+remembers, for each path of keys and indexes, where the key and the value sit.
+Timestamps stay strings (snapshots store ISO 8601 text) and duplicate keys are
+errors rather than silently overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scanner.errors import InputError, Location
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Positions of keys and values by path (a tuple of mapping keys and list indexes)."""
+
+    source: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def value(self, path: PathKey) -> Location:
+        """Where the value at ``path`` starts; the nearest enclosing value if unknown."""
+        return self._nearest(self.values, tuple(path))
+
+    def key(self, path: PathKey) -> Location:
+        """Where the key of ``path`` starts (falls back to its value, then outward)."""
+        path = tuple(path)
+        if path in self.keys:
+            line, column = self.keys[path]
+            return Location(self.source, line, column)
+        return self.value(path)
+
+    def _nearest(self, table: dict[PathKey, tuple[int, int]], path: PathKey) -> Location:
+        while path not in table and path:
+            path = path[:-1]
+        line, column = table.get(path, (1, 1))
+        return Location(self.source, line, column)
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    positions: SourceMap
+
+
+def load_yaml_file(path: str | Path) -> YamlDocument:
+    """Read and parse one YAML file; any problem is an :class:`InputError` with a position."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", Location(source)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", Location(source)) from exc
+    return load_yaml_text(text, source)
+
+
+def load_yaml_text(text: str, source: str) -> YamlDocument:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+        raise InputError(f"invalid YAML: {exc.problem or exc.context}", where) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", Location(source)) from exc
+    positions = SourceMap(source)
+    if node is None:
+        return YamlDocument(None, positions)
+    builder = _Builder(positions)
+    return YamlDocument(builder.build(node, ()), positions)
+
+
+class _Builder:
+    _MAX_DEPTH = 100
+
+    def __init__(self, positions: SourceMap):
+        self.positions = positions
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        if len(path) > self._MAX_DEPTH:
+            raise InputError("YAML nests too deeply (a recursive alias?)", self._where(node))
+        self.positions.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise InputError(f"invalid YAML value: {exc}", self._where(node)) from exc
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError("YAML merge keys (<<) are not supported", self._where(key_node))
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError("mapping keys must be plain strings", self._where(key_node))
+            key = str(self.constructor.construct_object(key_node))
+            if key in result:
+                raise InputError(f"duplicate key '{key}'", self._where(key_node))
+            self.positions.keys[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _where(self, node: yaml.Node) -> Location:
+        line, column = _mark(node)
+        return Location(self.positions.source, line, column)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1

@@ -1,0 +1,54 @@
+"""Linking: derive the facts policies judge, from a snapshot's observations.
+
+Python derives facts; YAML judges. Facts are recomputed every time a snapshot is
+loaded, so an old snapshot benefits from better linking. Every fact is declared
+in :mod:`scanner.model.link.facts` and documented in ``schemas/model.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scanner.model.link.copies import link_copies
+from scanner.model.link.dlm import link_dlm
+from scanner.model.link.fleets import DEFAULT_FLEET_TAG_KEYS, build_fleets
+from scanner.model.link.index import Index, documents_from_snapshot
+from scanner.model.link.placement import link_placement
+from scanner.model.link.usage import link_usage
+from scanner.model.link.zones import ZoneCatalog
+from scanner.model.linked import LinkedModel
+
+__all__ = ["DEFAULT_FLEET_TAG_KEYS", "collection_errors", "link_snapshot"]
+
+
+def link_snapshot(
+    snapshot: dict[str, Any], *, fleet_tag_keys: Sequence[str] = DEFAULT_FLEET_TAG_KEYS
+) -> LinkedModel:
+    """Join the snapshot's records into documents with ``facts``; add derived fleets."""
+    resources = documents_from_snapshot(snapshot)
+    index = Index(resources)
+    zones = ZoneCatalog(snapshot)
+    link_placement(index, zones)
+    link_usage(index)
+    link_dlm(index)
+    link_copies(index)
+    resources["fleet"] = build_fleets(index, zones, tuple(fleet_tag_keys))
+    for documents in resources.values():
+        documents.sort(key=lambda doc: (doc["account"], doc["region"], doc["id"], doc["arn"]))
+    return LinkedModel(
+        snapshot=snapshot,
+        resources=resources,
+        zones=zones.records,
+        errors=collection_errors(snapshot),
+    )
+
+
+def collection_errors(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """Global and per-unit error entries; each names its account, Region and service."""
+    errors = [dict(error) for error in snapshot.get("errors", [])]
+    for unit in snapshot.get("units", []):
+        for error in unit.get("errors", []):
+            errors.append({**error, "account": error.get("account") or unit["account"],
+                           "region": error.get("region") or unit["region"]})
+    return errors

@@ -1,0 +1,191 @@
+"""The registry of derived facts: what linking adds under each document's ``facts``.
+
+Every fact names the observations it rests on, so the engine can tell a policy
+that reads it apart from one that does not when collection failed somewhere.
+``rests_on`` lists *dependency names*: resource type names from
+:mod:`scanner.model.resource_types` plus ``"zone"`` (the zone catalog). Each
+dependency has a reach: ``unit`` (the document's own account and Region),
+``region`` (that Region in every scanned account) or ``scan`` (every unit), for
+facts that join across accounts or Regions. ``schemas/model.schema.json``
+documents the same facts for policy authors; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNIT = "unit"
+REGION = "region"
+SCAN = "scan"
+ZONE = "zone"  # the zone catalog: DescribeAvailabilityZones
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str  # a resource type name, or "zone"
+    reach: str = UNIT  # unit | region | scan
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    rests_on: tuple[Dependency, ...]
+    description: str
+
+
+def _deps(*names: str, reach: str = UNIT) -> tuple[Dependency, ...]:
+    return tuple(Dependency(name, reach) for name in names)
+
+
+_ZONE_OBJECT = "a zone object (name, id, type, parent_zone_name, parent_zone_id, group_name)"
+_WORKLOAD_ZONES = (  # zones come from the record, or from its subnets when it lists none
+    Fact("zones", _deps(ZONE, "subnet"), f"distinct zones, sorted by name; each {_ZONE_OBJECT}"),
+    Fact("zone_names", _deps("subnet"), "names of `zones`"),
+    Fact("zone_count", _deps("subnet"), "number of distinct zones"),
+)
+_COPY_FACTS = (
+    Fact("copy_of", (), "the source {id, region, via} when this is a copy made from another Region"),
+    Fact("dlm_policy_id", (), "the DLM policy that created it (tag aws:dlm:lifecycle-policy-id)"),
+)
+
+FACTS: dict[str, tuple[Fact, ...]] = {
+    "instance": (
+        Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),
+        Fact("asg_name", _deps("auto_scaling_group"), "the Auto Scaling group managing it, or null"),
+        Fact("asg_managed", _deps("auto_scaling_group"), "whether an Auto Scaling group manages it"),
+        Fact("ebs_backed", (), "whether its root device is EBS"),
+        Fact(
+            "dlm",
+            _deps("dlm_policy", ZONE),
+            "enabled DLM policies covering it: snapshot_policy_ids (INSTANCE snapshot policies), "
+            "ami_policy_ids (AMI policies, default AMI policy included)",
+        ),
+    ),
+    "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),
+    "volume": (
+        Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),
+        Fact("in_use", (), "attached to an instance (state in-use or any attachment)"),
+        Fact("attached_instance_ids", (), "instances it is attached to"),
+        Fact("boot", _deps("instance"), "attached as an instance's root device; null if unknown"),
+        Fact(
+            "dlm",
+            _deps("dlm_policy", "instance", ZONE),
+            "enabled DLM policies covering it: snapshot_policy_ids (VOLUME policies by its tags, "
+            "INSTANCE policies by its instance's tags, the default snapshot policy), "
+            "ami_policy_ids (AMI policies covering its instance)",
+        ),
+        Fact(
+            "newest_snapshot",
+            _deps("snapshot"),
+            "its newest completed snapshot {id, start_time}, or null when it has none",
+        ),
+        Fact("snapshot_count", _deps("snapshot"), "number of its completed snapshots"),
+    ),
+    "snapshot": (
+        *_COPY_FACTS,
+        Fact("image_ids", _deps("image"), "AMIs in its Region that it backs"),
+        Fact(
+            "copies",
+            _deps("snapshot", "image", reach=SCAN),
+            "its copies in other Regions {id, account, region, via}",
+        ),
+        Fact(
+            "copy_regions",
+            (*_deps("snapshot", "image", reach=SCAN), *_deps("dlm_policy")),
+            "other Regions holding a copy: observed copies, copies of AMIs it backs, and the "
+            "cross-Region copy targets of the DLM policy that created it",
+        ),
+    ),
+    "image": (
+        *_COPY_FACTS,
+        Fact("copies", _deps("image", reach=SCAN), "its copies in other Regions {id, account, region, via}"),
+        Fact(
+            "copy_regions",
+            (*_deps("image", reach=SCAN), *_deps("dlm_policy")),
+            "other Regions holding a copy: observed copies and the cross-Region copy targets of "
+            "the DLM policy that created it",
+        ),
+        Fact(
+            "in_use",
+            _deps("instance", "auto_scaling_group", "launch_template_version", "launch_configuration", reach=REGION),
+            "referenced by a non-terminated instance, a launch template version an Auto Scaling "
+            "group uses, or a launch configuration",
+        ),
+        Fact(
+            "used_by",
+            _deps("instance", "auto_scaling_group", "launch_template_version", "launch_configuration", reach=REGION),
+            "what references it: {type, id, account}",
+        ),
+    ),
+    "launch_template_version": (),
+    "auto_scaling_group": (
+        *_WORKLOAD_ZONES,
+        Fact("load_balancer_attached", (), "attached to a classic load balancer or a target group"),
+    ),
+    "launch_configuration": (),
+    "classic_load_balancer": (
+        *_WORKLOAD_ZONES,
+        Fact("cross_zone", (), "cross-zone load balancing as configured; null if unknown"),
+    ),
+    "load_balancer": (
+        Fact("zones", _deps(ZONE), f"enabled zones, sorted by name; each {_ZONE_OBJECT}"),
+        Fact("zone_names", (), "names of `zones`"),
+        Fact("zone_count", (), "number of distinct enabled zones"),
+        Fact("cross_zone", (), "effective cross-zone load balancing (always true for an ALB)"),
+        Fact("target_group_arns", _deps("target_group"), "target groups that route through it"),
+    ),
+    "target_group": (
+        Fact("in_use", (), "attached to at least one load balancer"),
+        Fact("target_zones", _deps("instance", ZONE), f"distinct zones of its registered targets; {_ZONE_OBJECT}"),
+        Fact("target_zone_names", _deps("instance"), "names of `target_zones`"),
+        Fact("target_zone_count", _deps("instance"), "number of distinct target zones"),
+        Fact(
+            "unresolved_target_ids",
+            _deps("instance"),
+            "registered targets whose zone is not known (an instance not in the snapshot)",
+        ),
+    ),
+    "dlm_policy": (
+        Fact("enabled", (), "state is ENABLED"),
+        Fact("region_located", (), "backs up resources in the Region (CLOUD, or a default policy)"),
+        Fact(
+            "cross_region_copy_regions",
+            (),
+            "Regions its schedules (or default-policy targets) copy to, its own Region excluded",
+        ),
+    ),
+    "fleet": (
+        Fact(
+            "zones",
+            _deps(ZONE, "subnet", "instance", "auto_scaling_group"),
+            f"the workload's zones, sorted by name; each {_ZONE_OBJECT}",
+        ),
+        Fact("zone_names", _deps("subnet", "instance", "auto_scaling_group"), "names of `zones`"),
+        Fact("zone_count", _deps("subnet", "instance", "auto_scaling_group"), "number of zones"),
+        Fact(
+            "local_zone_names",
+            _deps(ZONE, "subnet", "instance", "auto_scaling_group"),
+            "its zones that are Local Zones or Wavelength Zones",
+        ),
+        Fact(
+            "local_zone_parent_names",
+            _deps(ZONE, "subnet", "instance", "auto_scaling_group"),
+            "distinct parent zones of its Local and Wavelength Zones",
+        ),
+        Fact("instance_ids", _deps("instance", "auto_scaling_group"), "member instances"),
+        Fact("instance_count", _deps("instance", "auto_scaling_group"), "number of member instances"),
+        Fact("cross_zone", (), "load balancer fleets: effective cross-zone load balancing; else null"),
+        Fact("load_balancer_type", (), "load balancer fleets: application, network, gateway or classic"),
+    ),
+}
+
+
+def fact_names(resource_type: str) -> tuple[str, ...]:
+    return tuple(fact.name for fact in FACTS.get(resource_type, ()))
+
+
+def fact(resource_type: str, name: str) -> Fact | None:
+    for candidate in FACTS.get(resource_type, ()):
+        if candidate.name == name:
+            return candidate
+    return None

@@ -1,0 +1,57 @@
+"""Lookups across the snapshot's documents, built once so linking stays linear in its size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from scanner.model.resource_types import RESOURCE_TYPES
+
+Document = dict[str, Any]
+
+
+def documents_from_snapshot(snapshot: dict[str, Any]) -> dict[str, list[Document]]:
+    """One document per snapshot record: its fields (shallow copy) plus an empty ``facts``."""
+    resources: dict[str, list[Document]] = {name: [] for name in RESOURCE_TYPES}
+    for unit in snapshot.get("units", []):
+        observed = unit.get("resources", {})
+        for resource_type in RESOURCE_TYPES.values():
+            if resource_type.snapshot_key is None:
+                continue
+            for record in observed.get(resource_type.snapshot_key, []):
+                document = dict(record)
+                document.setdefault("account", unit["account"])
+                document.setdefault("region", unit["region"])
+                document["facts"] = {}
+                resources[resource_type.name].append(document)
+    return resources
+
+
+class Index:
+    """Documents by (account, Region, id), by unit, and by ARN."""
+
+    def __init__(self, resources: dict[str, list[Document]]):
+        self.resources = resources
+        self._by_id: dict[str, dict[tuple[str, str, str], Document]] = defaultdict(dict)
+        self._by_unit: dict[str, dict[tuple[str, str], list[Document]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self._by_arn: dict[str, Document] = {}
+        for type_name, documents in resources.items():
+            for document in documents:
+                unit = (document["account"], document["region"])
+                self._by_id[type_name][(*unit, document["id"])] = document
+                self._by_unit[type_name][unit].append(document)
+                self._by_arn[document["arn"]] = document
+
+    def get(self, type_name: str, account: str, region: str, resource_id: str) -> Document | None:
+        return self._by_id[type_name].get((account, region, resource_id))
+
+    def in_unit(self, type_name: str, account: str, region: str) -> list[Document]:
+        return self._by_unit[type_name].get((account, region), [])
+
+    def by_arn(self, arn: str) -> Document | None:
+        return self._by_arn.get(arn)
+
+    def of_type(self, type_name: str) -> list[Document]:
+        return self.resources.get(type_name, [])

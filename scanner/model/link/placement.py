@@ -1,0 +1,97 @@
+"""Where things run: zones of instances, volumes and subnets, and each workload's zones.
+
+A workload's zones are what AWS would fail over between: an Auto Scaling
+group's configured zones, a load balancer's enabled zones, a target group's
+registered targets' zones. Zones are counted distinct (moto can repeat one) and
+a classic load balancer made with subnets gets its zones from them when the
+snapshot's ``zones`` is empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.model.link.index import Document, Index
+from scanner.model.link.zones import ZoneCatalog, zone_facts
+
+
+def link_placement(index: Index, zones: ZoneCatalog) -> None:
+    for type_name in ("instance", "subnet", "volume"):
+        for doc in index.of_type(type_name):
+            doc["facts"]["zone"] = zones.zone(doc["account"], doc["region"], doc.get("zone"))
+    for asg in index.of_type("auto_scaling_group"):
+        asg["facts"].update(_configured_zones(asg, index, zones))
+    for clb in index.of_type("classic_load_balancer"):
+        clb["facts"].update(_configured_zones(clb, index, zones))
+        clb["facts"]["cross_zone"] = clb.get("cross_zone")
+    for lb in index.of_type("load_balancer"):
+        names = [entry.get("name") for entry in lb.get("zones", [])]
+        lb["facts"].update(zone_facts(zones.distinct(lb["account"], lb["region"], names)))
+        lb["facts"]["cross_zone"] = effective_cross_zone(lb)
+        lb["facts"]["target_group_arns"] = []
+    for group in index.of_type("target_group"):
+        _link_target_group(group, index, zones)
+
+
+def _configured_zones(doc: Document, index: Index, zones: ZoneCatalog) -> dict[str, Any]:
+    names: list[str | None] = list(doc.get("zones") or [])
+    if not names:
+        for subnet_id in doc.get("subnet_ids", []):
+            subnet = index.get("subnet", doc["account"], doc["region"], subnet_id)
+            if subnet is not None:
+                names.append(subnet.get("zone"))
+    return zone_facts(zones.distinct(doc["account"], doc["region"], names))
+
+
+def effective_cross_zone(lb: Document) -> bool | None:
+    """ALBs always balance across zones (AWS), whatever the snapshot says (moto says false)."""
+    if lb.get("type") == "application":
+        return True
+    if lb.get("cross_zone") is not None:
+        return bool(lb["cross_zone"])
+    attribute = (lb.get("attributes") or {}).get("load_balancing.cross_zone.enabled")
+    return None if attribute is None else attribute.lower() == "true"
+
+
+def _link_target_group(group: Document, index: Index, zones: ZoneCatalog) -> None:
+    account, region = group["account"], group["region"]
+    names: list[str | None] = []
+    unresolved: list[str] = []
+    for target in group.get("targets", []):
+        target_names = _target_zone_names(group, target, index)
+        if target_names is None:
+            unresolved.append(target["id"])
+        else:
+            names.extend(target_names)
+    target_zones = zones.distinct(account, region, names)
+    group["facts"].update(
+        {
+            "in_use": bool(group.get("load_balancer_arns")),
+            "target_zones": target_zones,
+            "target_zone_names": [zone["name"] for zone in target_zones],
+            "target_zone_count": len(target_zones),
+            "unresolved_target_ids": sorted(unresolved),
+        }
+    )
+    for lb_arn in group.get("load_balancer_arns", []):
+        lb = index.by_arn(lb_arn)
+        if lb is not None and "target_group_arns" in lb["facts"]:
+            lb["facts"]["target_group_arns"] = sorted({*lb["facts"]["target_group_arns"], group["arn"]})
+
+
+def _target_zone_names(group: Document, target: dict[str, Any], index: Index) -> list[str] | None:
+    """A target's zone(s): as AWS reports it, else its instance's, else an ALB target's zones."""
+    if target.get("zone") == "all":
+        return []  # an IP address outside the VPC: in no zone of ours
+    if target.get("zone"):
+        return [target["zone"]]
+    target_id = target["id"]
+    if group.get("target_type") == "lambda" or ":lambda:" in target_id:
+        return []
+    if target_id.startswith("i-"):
+        instance = index.get("instance", group["account"], group["region"], target_id)
+        return [instance["zone"]] if instance is not None and instance.get("zone") else None
+    if target_id.startswith("arn:"):
+        lb = index.by_arn(target_id)
+        return [entry["name"] for entry in lb.get("zones", [])] if lb is not None else None
+    return None

@@ -1,0 +1,58 @@
+"""The zone map groups Local Zones under their parent AZ and counts failure domains."""
+
+from __future__ import annotations
+
+from scanner.report.context import fleet_summary
+from scanner.report.zone_map import build_zone_maps
+from tests.report.factories import OTHER_ACCOUNT, us_east_1_zones, zone
+from tests.report.factories import fleet as fleet_document
+
+
+def fleet(*args, **kwargs) -> dict:
+    """A linked-model fleet document, as the report context keeps it."""
+    return fleet_summary(fleet_document(*args, **kwargs))
+
+
+def test_local_zones_sit_under_their_parent_and_unused_ones_are_hidden() -> None:
+    zones = us_east_1_zones()
+    (region_map,) = build_zone_maps(zones, [fleet("api", [zones[0], zones[3]])])
+    assert [(g.parent, [c.name for c in g.columns]) for g in region_map.groups] == [
+        ("us-east-1a", ["us-east-1a", "us-east-1-bos-1a"]),
+        ("us-east-1b", ["us-east-1b"]),
+        ("us-east-1c", ["us-east-1c"]),  # mia-1a is not opted in and unused
+    ]
+    (row,) = region_map.rows
+    assert row.cells == (True, True, False, False)
+    assert row.failure_domains == 1  # an AZ and its own Local Zone are one failure domain
+
+
+def test_a_used_zone_outside_the_catalog_still_shows() -> None:
+    zones = us_east_1_zones()
+    stray = zone("us-east-1-xyz-1a", "use1-xyz1-az1", kind="local-zone", parent="us-east-1z")
+    (region_map,) = build_zone_maps(zones[:3], [fleet("edge", [zones[1], stray])])
+    assert region_map.groups[-1].parent is None
+    assert [c.name for c in region_map.groups[-1].columns] == ["us-east-1-xyz-1a"]
+    assert region_map.rows[0].failure_domains == 2
+
+
+def test_one_map_per_account_and_region_riskiest_fleets_first() -> None:
+    zones = us_east_1_zones()
+    theirs = [dict(z, account=OTHER_ACCOUNT) for z in zones]
+    fleets = [
+        fleet("wide", zones[:3]),
+        fleet("narrow", zones[:1]),
+        fleet("remote", theirs[:2], account=OTHER_ACCOUNT),
+    ]
+    maps = build_zone_maps(zones + theirs, fleets)
+    assert [(m.account, m.region) for m in maps] == [
+        ("111111111111", "us-east-1"),
+        (OTHER_ACCOUNT, "us-east-1"),
+    ]
+    assert [r.name for r in maps[0].rows] == ["narrow", "wide"]
+
+
+def test_rows_are_capped_with_a_count_of_the_rest() -> None:
+    zones = us_east_1_zones()
+    fleets = [fleet(f"f{i:03d}", zones[:1]) for i in range(12)]
+    (region_map,) = build_zone_maps(zones, fleets, max_rows=10)
+    assert len(region_map.rows) == 10 and region_map.hidden_rows == 2
