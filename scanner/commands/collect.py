@@ -66,6 +66,9 @@ def options_from_args(args: argparse.Namespace) -> Any:
 def configure_logging(*, quiet: bool, verbose: bool) -> None:
     """``-v`` logs every call and failure; otherwise only the final summary speaks."""
     logger = logging.getLogger("stormproof.collect")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.propagate = False
     if verbose and not quiet:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("stormproof: %(message)s"))
@@ -73,7 +76,6 @@ def configure_logging(*, quiet: bool, verbose: bool) -> None:
         logger.setLevel(logging.DEBUG)
     else:
         logger.setLevel(logging.CRITICAL)
-    logger.propagate = False
 
 
 def print_summary(

@@ -35,7 +35,8 @@ def _list(args: argparse.Namespace) -> int:
     for policy in policies:
         meta = policy.meta
         source = "built-in" if meta.builtin else "custom"
-        print(f"{meta.id:<{width}}  {meta.severity:<8}  {meta.resource:<22}  {source:<8}  {meta.title}")
+        columns = f"{meta.id:<{width}}  {meta.severity:<8}  {meta.resource:<22}  {source:<8}"
+        print(f"{columns}  {meta.title}")
     return ExitCode.CLEAN
 
 
@@ -49,7 +50,9 @@ def _show(args: argparse.Namespace) -> int:
     print(f"  resource:   {meta.resource}")
     print(f"  source:     {meta.source_path}:{meta.violation_line}")
     if meta.parameters:
-        print("  parameters: " + ", ".join(f"{k}={v!r}" for k, v in sorted(meta.parameters.items())))
+        print(
+            "  parameters: " + ", ".join(f"{k}={v!r}" for k, v in sorted(meta.parameters.items()))
+        )
     if meta.frameworks:
         print(f"  frameworks: {', '.join(meta.frameworks)}")
     rests_on = sorted({f"{d.name} ({d.reach})" for d in policy.dependencies})

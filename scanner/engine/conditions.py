@@ -31,7 +31,9 @@ Truth = bool | None  # None: unknown, because an observation a path rests on was
 class Context:
     """What one evaluation needs: the time, the evidence so far, and the collection gaps."""
 
-    def __init__(self, now: datetime, missing: Callable[[tuple[Dependency, ...]], tuple[dict, ...]]):
+    def __init__(
+        self, now: datetime, missing: Callable[[tuple[Dependency, ...]], tuple[dict, ...]]
+    ):
         self.now = now
         self.missing = missing  # dependencies -> the error entries that left them unobserved
         self.evidence: Evidence = {}
@@ -69,7 +71,9 @@ class Comparison(Condition):
             operand = self.operand_path.search(document)
             context.evidence.setdefault(self.operand_path.text, operand)
         elif self.param is not None:
-            shown = self.constant.pattern if isinstance(self.constant, re.Pattern) else self.constant
+            shown = (
+                self.constant.pattern if isinstance(self.constant, re.Pattern) else self.constant
+            )
             context.evidence.setdefault(f"params.{self.param}", shown)
         if self.dependencies:
             failures = context.missing(self.dependencies)
@@ -130,12 +134,16 @@ class NotOf(Condition):
         yield from self.child.comparisons()
 
 
-def with_dependencies(condition: Condition, dependencies_of: Callable[[Comparison], tuple[Dependency, ...]]) -> Condition:
+def with_dependencies(
+    condition: Condition, dependencies_of: Callable[[Comparison], tuple[Dependency, ...]]
+) -> Condition:
     """The same tree with each comparison's dependencies filled in."""
     if isinstance(condition, Comparison):
         return replace(condition, dependencies=dependencies_of(condition))
     if isinstance(condition, AllOf | AnyOf):
-        return type(condition)(tuple(with_dependencies(c, dependencies_of) for c in condition.children))
+        return type(condition)(
+            tuple(with_dependencies(c, dependencies_of) for c in condition.children)
+        )
     assert isinstance(condition, NotOf)
     return NotOf(with_dependencies(condition.child, dependencies_of))
 
@@ -151,15 +159,23 @@ class ConditionCompiler:
 
     def compile(self, data: Any, where: PathKey) -> Condition | None:
         if not isinstance(data, dict):
-            return self._error(where, "a condition must be a mapping (all, any, not, or path/op/value)")
+            return self._error(
+                where, "a condition must be a mapping (all, any, not, or path/op/value)"
+            )
         for combinator, build in (("all", AllOf), ("any", AnyOf)):
             if combinator in data:
                 if len(data) != 1:
-                    return self._error(where, f"'{combinator}' must be the only key of its condition")
+                    return self._error(
+                        where, f"'{combinator}' must be the only key of its condition"
+                    )
                 items = data[combinator]
                 if not isinstance(items, list) or not items:
-                    return self._error((*where, combinator), f"'{combinator}' needs a non-empty list of conditions")
-                children = [self.compile(item, (*where, combinator, i)) for i, item in enumerate(items)]
+                    return self._error(
+                        (*where, combinator), f"'{combinator}' needs a non-empty list of conditions"
+                    )
+                children = [
+                    self.compile(item, (*where, combinator, i)) for i, item in enumerate(items)
+                ]
                 valid = [child for child in children if child is not None]
                 return build(tuple(valid)) if len(valid) == len(children) else None
         if "not" in data:
@@ -172,7 +188,9 @@ class ConditionCompiler:
     def _comparison(self, data: dict[str, Any], where: PathKey) -> Condition | None:
         unknown = sorted(set(data) - {"path", "op", "value"})
         if unknown:
-            return self._error((*where, unknown[0]), f"unknown key '{unknown[0]}' in a comparison", key=True)
+            return self._error(
+                (*where, unknown[0]), f"unknown key '{unknown[0]}' in a comparison", key=True
+            )
         if "path" not in data or "op" not in data:
             missing = "path" if "path" not in data else "op"
             return self._error(where, f"a comparison needs '{missing}'")
@@ -185,26 +203,36 @@ class ConditionCompiler:
             return None
         if operator.takes == NO_VALUE:
             if "value" in data:
-                return self._error((*where, "value"), f"operator '{operator.name}' takes no value", key=True)
+                return self._error(
+                    (*where, "value"), f"operator '{operator.name}' takes no value", key=True
+                )
             return Comparison(path, operator)
         if "value" not in data:
             return self._error(where, f"operator '{operator.name}' needs a value")
         return self._operand(path, operator, data["value"], (*where, "value"))
 
-    def _operand(self, path: CompiledPath, operator: Operator, value: Any, where: PathKey) -> Condition | None:
+    def _operand(
+        self, path: CompiledPath, operator: Operator, value: Any, where: PathKey
+    ) -> Condition | None:
         param = None
         if isinstance(value, dict):
             if set(value) == {"path"}:
                 operand_path = self._path(value["path"], (*where, "path"))
-                return Comparison(path, operator, operand_path=operand_path) if operand_path else None
+                return (
+                    Comparison(path, operator, operand_path=operand_path) if operand_path else None
+                )
             if set(value) == {"param"}:
                 name = value["param"]
                 if not isinstance(name, str) or name not in self.parameters:
                     declared = ", ".join(sorted(self.parameters)) or "none declared"
-                    return self._error((*where, "param"), f"unknown parameter {name!r} ({declared})")
+                    return self._error(
+                        (*where, "param"), f"unknown parameter {name!r} ({declared})"
+                    )
                 value, param = self.parameters[name], name
             else:
-                return self._error(where, "a value mapping must be {param: NAME} or {path: EXPRESSION}")
+                return self._error(
+                    where, "a value mapping must be {param: NAME} or {path: EXPRESSION}"
+                )
         prepared, problem = check_operand(operator, value)
         if problem:
             return self._error(where, problem)

@@ -1,4 +1,4 @@
-"""The organization's config file: fleet tag keys, disabled policies, severity and parameter overrides.
+"""The config file: fleet tag keys, disabled policies, severity and parameter overrides.
 
 Validated by ``schemas/config.schema.json``. Every id and parameter it names
 keeps its YAML position, so a typo is reported as ``file:line:column`` once the
@@ -23,7 +23,9 @@ class Config:
     fleet_tag_keys: tuple[str, ...] = DEFAULT_FLEET_TAG_KEYS
     disabled: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)  # policy id -> severity
-    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy id -> name -> value
+    parameters: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # policy id -> name -> value
     locations: dict[str, Location] = field(default_factory=dict)  # policy id -> where it is named
     parameter_locations: dict[str, dict[str, Location]] = field(default_factory=dict)
 
@@ -36,7 +38,9 @@ class Config:
         )
         if unknown:
             policy_id = unknown[0][1]
-            raise InputError(f"unknown policy id '{policy_id}' in config", self.locations[policy_id])
+            raise InputError(
+                f"unknown policy id '{policy_id}' in config", self.locations[policy_id]
+            )
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -65,7 +69,8 @@ def load_config(path: str | Path | None) -> Config:
         if "parameters" in overrides:
             parameters[policy_id] = dict(overrides["parameters"])
             parameter_locations[policy_id] = {
-                name: positions.key(("policies", policy_id, "parameters", name)) for name in overrides["parameters"]
+                name: positions.key(("policies", policy_id, "parameters", name))
+                for name in overrides["parameters"]
             }
     return Config(
         path=Path(path),

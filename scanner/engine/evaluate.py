@@ -41,7 +41,9 @@ def evaluation_time(snapshot: dict[str, Any]) -> datetime:
     return max(known) if known else datetime.now(UTC)
 
 
-def judge(policy: Policy, document: dict[str, Any], now: datetime, gaps: CollectionGaps) -> Judgement:
+def judge(
+    policy: Policy, document: dict[str, Any], now: datetime, gaps: CollectionGaps
+) -> Judgement:
     """One policy on one document, in three-valued logic: unknown where data is missing."""
     account, region = document["account"], document["region"]
     context = Context(now, lambda dependencies: gaps.failures(account, region, dependencies))
@@ -57,8 +59,10 @@ def judge(policy: Policy, document: dict[str, Any], now: datetime, gaps: Collect
     return Judgement(FAIL if violated else PASS, context.evidence)
 
 
-def evaluate(model: LinkedModel, policies: Sequence[Policy], *, now: datetime | None = None) -> Evaluation:
-    """Judge every document of each policy's resource type; findings sorted, byte-for-byte stable."""
+def evaluate(
+    model: LinkedModel, policies: Sequence[Policy], *, now: datetime | None = None
+) -> Evaluation:
+    """Judge every document of each policy's resource type; findings sorted and stable."""
     moment = now or evaluation_time(model.snapshot)
     gaps = CollectionGaps(model.errors)
     findings: list[Finding] = []
@@ -88,7 +92,9 @@ def _finding(policy: Policy, document: dict[str, Any], judgement: Judgement) -> 
     evidence = dict(judgement.evidence)
     if judgement.status == FAIL:
         status = "open"
-        message = policy.message.render(document, meta.parameters, fallback=f"{label}: {meta.title}")
+        message = policy.message.render(
+            document, meta.parameters, fallback=f"{label}: {meta.title}"
+        )
     else:
         status = "unknown"
         reasons = [describe_failure(error) for error in judgement.failures]

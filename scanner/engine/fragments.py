@@ -30,21 +30,48 @@ Record = dict[str, Any]
 
 
 def default_zones(region: str) -> list[dict[str, Any]]:
-    """Three AZs (``<region>a``-``c``), Local Zones ``-lax-1a``/``-den-1a`` and one Wavelength Zone."""
+    """Three AZs (``<region>a``-``c``), Local Zones ``-lax-1a``/``-den-1a``, a Wavelength Zone."""
     short = "".join(part[0] for part in region.split("-")[:-1]) + region.rsplit("-", 1)[-1]
     zones = [
         _zone(region, f"{region}{letter}", f"{short}-az{n}", "availability-zone", None, region)
         for n, letter in enumerate("abc", start=1)
     ]
-    zones.append(_zone(region, f"{region}-lax-1a", f"{short}-lax1-az1", "local-zone", zones[0], f"{region}-lax-1"))
-    zones.append(_zone(region, f"{region}-den-1a", f"{short}-den1-az1", "local-zone", zones[1], f"{region}-den-1"))
     zones.append(
-        _zone(region, f"{region}-wl1-las-wlz-1", f"{short}-wl1-las-wlz1", "wavelength-zone", zones[2], f"{region}-wl1")
+        _zone(
+            region,
+            f"{region}-lax-1a",
+            f"{short}-lax1-az1",
+            "local-zone",
+            zones[0],
+            f"{region}-lax-1",
+        )
+    )
+    zones.append(
+        _zone(
+            region,
+            f"{region}-den-1a",
+            f"{short}-den1-az1",
+            "local-zone",
+            zones[1],
+            f"{region}-den-1",
+        )
+    )
+    zones.append(
+        _zone(
+            region,
+            f"{region}-wl1-las-wlz-1",
+            f"{short}-wl1-las-wlz1",
+            "wavelength-zone",
+            zones[2],
+            f"{region}-wl1",
+        )
     )
     return zones
 
 
-def _zone(region: str, name: str, zone_id: str, zone_type: str, parent: dict | None, group: str) -> dict:
+def _zone(
+    region: str, name: str, zone_id: str, zone_type: str, parent: dict | None, group: str
+) -> dict:
     return {
         "name": name,
         "id": zone_id,
@@ -66,7 +93,13 @@ def expand_fragment(fragment: dict[str, Any] | None) -> dict[str, Any]:
     units = fragment.get("units")
     global_errors = fragment.get("errors", []) if units is not None else []
     if units is None:  # the short form: one unit's keys at the top
-        units = [{key: fragment[key] for key in ("account", "region", "zones", "errors", "resources") if key in fragment}]
+        units = [
+            {
+                key: fragment[key]
+                for key in ("account", "region", "zones", "errors", "resources")
+                if key in fragment
+            }
+        ]
     expanded_units = [_expand_unit(unit, finished_at) for unit in units]
     return {
         "format": "stormproof-snapshot",
@@ -153,7 +186,9 @@ class _Context:
             for target in group["targets"]:
                 target["id"] = lbs.get(target["id"], target["id"])
         for asg in resources.get("auto_scaling_groups", []):
-            asg["target_group_arns"] = [groups.get(ref, ref) for ref in asg.get("target_group_arns", [])]
+            asg["target_group_arns"] = [
+                groups.get(ref, ref) for ref in asg.get("target_group_arns", [])
+            ]
 
 
 def _instance(ctx: _Context, r: Record) -> Record:
@@ -175,7 +210,9 @@ def _subnet(ctx: _Context, r: Record) -> Record:
 
 def _volume(ctx: _Context, r: Record) -> Record:
     r.setdefault("arn", ctx.arn("ec2", f"volume/{r['id']}"))
-    r["attachments"] = [{"instance_id": a} if isinstance(a, str) else a for a in r.get("attachments", [])]
+    r["attachments"] = [
+        {"instance_id": a} if isinstance(a, str) else a for a in r.get("attachments", [])
+    ]
     r.setdefault("state", "in-use" if r["attachments"] else "available")
     r.setdefault("zone", f"{ctx.region}a")
     r.setdefault("volume_type", "gp3")
@@ -210,7 +247,10 @@ def _launch_template_version(ctx: _Context, r: Record) -> Record:
 def _auto_scaling_group(ctx: _Context, r: Record) -> Record:
     r.setdefault(
         "arn",
-        ctx.arn("autoscaling", f"autoScalingGroup:{uuid.uuid5(_ID_NAMESPACE, r['id'])}:autoScalingGroupName/{r['id']}"),
+        ctx.arn(
+            "autoscaling",
+            f"autoScalingGroup:{uuid.uuid5(_ID_NAMESPACE, r['id'])}:autoScalingGroupName/{r['id']}",
+        ),
     )
     r.setdefault("zones", [])
     r.setdefault("subnet_ids", [])
@@ -227,7 +267,8 @@ def _launch_configuration(ctx: _Context, r: Record) -> Record:
         "arn",
         ctx.arn(
             "autoscaling",
-            f"launchConfiguration:{uuid.uuid5(_ID_NAMESPACE, r['id'])}:launchConfigurationName/{r['id']}",
+            f"launchConfiguration:{uuid.uuid5(_ID_NAMESPACE, r['id'])}"
+            f":launchConfigurationName/{r['id']}",
         ),
     )
     return ctx.base(r)
@@ -245,7 +286,12 @@ def _load_balancer(ctx: _Context, r: Record) -> Record:
     r.setdefault("name", r["id"])
     r.setdefault("type", "application")
     prefix = {"application": "app", "network": "net", "gateway": "gwy"}[r["type"]]
-    r.setdefault("arn", ctx.arn("elasticloadbalancing", f"loadbalancer/{prefix}/{r['name']}/{ctx.hashed(r['name'])}"))
+    r.setdefault(
+        "arn",
+        ctx.arn(
+            "elasticloadbalancing", f"loadbalancer/{prefix}/{r['name']}/{ctx.hashed(r['name'])}"
+        ),
+    )
     r["zones"] = [{"name": z} if isinstance(z, str) else z for z in r.get("zones", [])]
     r.setdefault("cross_zone", r["type"] == "application")
     r.setdefault("state", "active")
@@ -255,7 +301,9 @@ def _load_balancer(ctx: _Context, r: Record) -> Record:
 
 def _target_group(ctx: _Context, r: Record) -> Record:
     r.setdefault("name", r["id"])
-    r.setdefault("arn", ctx.arn("elasticloadbalancing", f"targetgroup/{r['name']}/{ctx.hashed(r['name'])}"))
+    r.setdefault(
+        "arn", ctx.arn("elasticloadbalancing", f"targetgroup/{r['name']}/{ctx.hashed(r['name'])}")
+    )
     r.setdefault("load_balancer_arns", [])
     r["targets"] = [{"id": t} if isinstance(t, str) else t for t in r.get("targets", [])]
     r.setdefault("target_type", "instance")
@@ -277,7 +325,9 @@ def _dlm_policy(ctx: _Context, r: Record) -> Record:
     r["target_tags"] = target_tags
     r.setdefault(
         "schedules",
-        [] if r["default_policy"] else [{"name": "daily", "create_rule": {"interval": 24, "interval_unit": "HOURS"}}],
+        []
+        if r["default_policy"]
+        else [{"name": "daily", "create_rule": {"interval": 24, "interval_unit": "HOURS"}}],
     )
     return ctx.base(r)
 

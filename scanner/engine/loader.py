@@ -15,12 +15,14 @@ POLICY_SUFFIXES = (".yaml", ".yml")
 
 
 def policy_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Policy files under each path (a file, or a folder searched recursively), in a stable order."""
+    """Policy files under each path (a file, or a folder searched recursively), sorted."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in POLICY_SUFFIXES and p.is_file()))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in POLICY_SUFFIXES and p.is_file())
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -32,7 +34,9 @@ def builtin_policy_files() -> list[Path]:
     return policy_files([builtin_policies_dir()])
 
 
-def _compile_file(path: Path, *, builtin: bool, config: Config | None) -> tuple[Policy | None, list[InputError]]:
+def _compile_file(
+    path: Path, *, builtin: bool, config: Config | None
+) -> tuple[Policy | None, list[InputError]]:
     try:
         document = load_yaml_file(path)
     except InputError as exc:
@@ -94,16 +98,22 @@ def load_policies(
 
 
 def validate_policy_files(paths: Iterable[str | Path]) -> list[InputError]:
-    """Every problem in the given policy files (and folders), each as ``file:line:column: message``."""
+    """Every problem in the given policy files and folders, as ``file:line:column: message``."""
     errors: list[InputError] = []
     policies: list[Policy] = []
-    try:
-        files = policy_files(paths)
-    except InputError as exc:
-        return [exc]
-    for path in files:
-        policy, problems = _compile_file(path, builtin=False, config=None)
-        errors.extend(problems)
-        if policy is not None:
-            policies.append(policy)
+    seen: set[Path] = set()
+    for raw in paths:
+        try:
+            files = policy_files([raw])
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        for path in files:
+            if path in seen:
+                continue
+            seen.add(path)
+            policy, problems = _compile_file(path, builtin=False, config=None)
+            errors.extend(problems)
+            if policy is not None:
+                policies.append(policy)
     return errors + _duplicate_errors(policies)

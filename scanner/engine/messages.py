@@ -44,5 +44,9 @@ def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, in
         return None, f"invalid message template: {exc.message}", exc.lineno or 1
     unknown = sorted(jinja2.meta.find_undeclared_variables(parsed) - CONTEXT_NAMES)
     if unknown:
-        return None, f"message template uses unknown variable '{unknown[0]}' (use resource or params)", 1
+        return (
+            None,
+            f"message template uses unknown variable '{unknown[0]}' (use resource or params)",
+            1,
+        )
     return MessageTemplate(source), None, 1

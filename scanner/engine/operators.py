@@ -22,6 +22,7 @@ ANY = "any"
 LIST = "list"
 NUMBER = "number"
 INTEGER = "integer"
+ORDERED = "ordered"  # a number or a string
 REGEX = "regex"
 
 
@@ -38,7 +39,9 @@ def _is_number(value: Any) -> bool:
 
 
 def _ordered(left: Any, right: Any) -> bool:
-    return (_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))
+    return (_is_number(left) and _is_number(right)) or (
+        isinstance(left, str) and isinstance(right, str)
+    )
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -94,27 +97,56 @@ def _intersects(left: Any, right: Any) -> bool:
 _OPERATORS: tuple[Operator, ...] = (
     Operator("eq", ANY, lambda v, x, _: v == x, "equals the value"),
     Operator("ne", ANY, lambda v, x, _: v != x, "does not equal the value"),
-    Operator("lt", ANY, lambda v, x, _: _ordered(v, x) and v < x, "is less than (numbers or strings)"),
-    Operator("le", ANY, lambda v, x, _: _ordered(v, x) and v <= x, "is less than or equal to"),
-    Operator("gt", ANY, lambda v, x, _: _ordered(v, x) and v > x, "is greater than"),
-    Operator("ge", ANY, lambda v, x, _: _ordered(v, x) and v >= x, "is greater than or equal to"),
+    Operator(
+        "lt", ORDERED, lambda v, x, _: _ordered(v, x) and v < x, "is less than (numbers or strings)"
+    ),
+    Operator("le", ORDERED, lambda v, x, _: _ordered(v, x) and v <= x, "is less than or equal to"),
+    Operator("gt", ORDERED, lambda v, x, _: _ordered(v, x) and v > x, "is greater than"),
+    Operator("ge", ORDERED, lambda v, x, _: _ordered(v, x) and v >= x, "is greater than or equal"),
     Operator("in", LIST, lambda v, x, _: v in _as_list(x), "is one of the listed values"),
     Operator("not_in", LIST, lambda v, x, _: v not in _as_list(x), "is none of the listed values"),
-    Operator("contains", ANY, lambda v, x, _: _contains(v, x), "a list (or string) that contains the value"),
-    Operator("not_contains", ANY, lambda v, x, _: not _contains(v, x), "does not contain the value"),
-    Operator("subset_of", LIST, lambda v, x, _: _subset(v, x), "every item is in the value (a list)"),
+    Operator(
+        "contains",
+        ANY,
+        lambda v, x, _: _contains(v, x),
+        "a list (or string) that contains the value",
+    ),
+    Operator(
+        "not_contains", ANY, lambda v, x, _: not _contains(v, x), "does not contain the value"
+    ),
+    Operator(
+        "subset_of", LIST, lambda v, x, _: _subset(v, x), "every item is in the value (a list)"
+    ),
     Operator("superset_of", LIST, lambda v, x, _: _subset(x, v), "holds every item of the value"),
-    Operator("intersects", LIST, lambda v, x, _: _intersects(v, x), "shares at least one item with the value"),
-    Operator("disjoint", LIST, lambda v, x, _: not _intersects(v, x), "shares no item with the value"),
-    Operator("count_eq", INTEGER, lambda v, x, _: _size(v) == x, "has exactly N items (null counts 0)"),
+    Operator(
+        "intersects",
+        LIST,
+        lambda v, x, _: _intersects(v, x),
+        "shares at least one item with the value",
+    ),
+    Operator(
+        "disjoint", LIST, lambda v, x, _: not _intersects(v, x), "shares no item with the value"
+    ),
+    Operator(
+        "count_eq", INTEGER, lambda v, x, _: _size(v) == x, "has exactly N items (null counts 0)"
+    ),
     Operator("count_ne", INTEGER, lambda v, x, _: _size(v) != x, "does not have N items"),
     Operator("count_lt", INTEGER, lambda v, x, _: _size(v) < x, "has fewer than N items"),
     Operator("count_le", INTEGER, lambda v, x, _: _size(v) <= x, "has at most N items"),
     Operator("count_gt", INTEGER, lambda v, x, _: _size(v) > x, "has more than N items"),
     Operator("count_ge", INTEGER, lambda v, x, _: _size(v) >= x, "has at least N items"),
-    Operator("matches", REGEX, lambda v, x, _: _matches(v, x), "a string the regular expression matches"),
-    Operator("not_matches", REGEX, lambda v, x, _: not _matches(v, x), "anything the expression does not match"),
-    Operator("empty", NO_VALUE, lambda v, x, _: _empty(v), "null, or an empty string, list or object"),
+    Operator(
+        "matches", REGEX, lambda v, x, _: _matches(v, x), "a string the regular expression matches"
+    ),
+    Operator(
+        "not_matches",
+        REGEX,
+        lambda v, x, _: not _matches(v, x),
+        "anything the expression does not match",
+    ),
+    Operator(
+        "empty", NO_VALUE, lambda v, x, _: _empty(v), "null, or an empty string, list or object"
+    ),
     Operator("not_empty", NO_VALUE, lambda v, x, _: not _empty(v), "anything but null or empty"),
     Operator("exists", NO_VALUE, lambda v, x, _: v is not None, "present and not null"),
     Operator("missing", NO_VALUE, lambda v, x, _: v is None, "absent or null"),
@@ -154,6 +186,9 @@ def check_operand(operator: Operator, value: Any) -> tuple[Any, str | None]:
         return value, f"operator '{operator.name}' needs a list value, got {_type_name(value)}"
     if kind == INTEGER and not (isinstance(value, int) and not isinstance(value, bool)):
         return value, f"operator '{operator.name}' needs an integer value, got {_type_name(value)}"
+    if kind == ORDERED and not (_is_number(value) or isinstance(value, str)):
+        wanted = "a number or string"
+        return value, f"operator '{operator.name}' needs {wanted} value, got {_type_name(value)}"
     if kind == NUMBER and not _is_number(value):
         return value, f"operator '{operator.name}' needs a number value, got {_type_name(value)}"
     if kind == REGEX:

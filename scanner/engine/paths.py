@@ -35,7 +35,9 @@ def compile_path(text: str) -> CompiledPath:
         expression = jmespath.compile(text)
     except jmespath.exceptions.JMESPathError as exc:
         raise ValueError(_explain(exc)) from exc
-    return CompiledPath(text, expression, frozenset(_facts_touched(expression.parsed, at_root=True)))
+    return CompiledPath(
+        text, expression, frozenset(_facts_touched(expression.parsed, at_root=True))
+    )
 
 
 def _explain(exc: jmespath.exceptions.JMESPathError) -> str:
@@ -77,7 +79,18 @@ def _facts_touched(node: dict[str, Any], *, at_root: bool) -> set[str]:
         for child in children[1:]:
             found |= _facts_touched(child, at_root=False)
         return found
-    if kind in {"pipe", "projection", "filter_projection", "value_projection", "flatten", "index_expression"} and children:
+    if (
+        kind
+        in {
+            "pipe",
+            "projection",
+            "filter_projection",
+            "value_projection",
+            "flatten",
+            "index_expression",
+        }
+        and children
+    ):
         found = _facts_touched(children[0], at_root=at_root)
         for child in children[1:]:
             found |= _facts_touched(child, at_root=False)

@@ -16,6 +16,7 @@ from scanner.errors import InputError, Location
 from scanner.model.link.facts import Dependency, fact, fact_names
 from scanner.model.resource_types import RESOURCE_TYPES
 
+CONDITION_KEYS = ("scope", "violation")
 _PARAMETER_TYPES = {
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
@@ -90,30 +91,37 @@ def compile_policy(
     data, positions = document.data, document.positions
     if not isinstance(data, dict):
         return None, [InputError("a policy file must be a YAML mapping", positions.value(()))]
-    errors = schema_problems(validator_for("policy.schema.json"), data, positions)
-    if errors:
-        return None, errors
-    resource = data["resource"]
-    if resource not in RESOURCE_TYPES:
+    # Conditions are checked by the compiler, which says more than the schema can.
+    errors = schema_problems(
+        validator_for("policy.schema.json"), data, positions, skip=CONDITION_KEYS
+    )
+    resource = data.get("resource")
+    if isinstance(resource, str) and resource not in RESOURCE_TYPES:
         known = ", ".join(RESOURCE_TYPES)
-        errors.append(InputError(f"unknown resource type {resource!r} (known: {known})", positions.value(("resource",))))
-    declared = data.get("parameters", {})
-    effective = _effective_parameters(declared, parameters or {}, positions, parameter_locations or {}, errors)
+        message_text = f"unknown resource type {resource!r} (known: {known})"
+        errors.append(InputError(message_text, positions.value(("resource",))))
+    declared = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    effective = _effective_parameters(
+        declared, parameters or {}, positions, parameter_locations or {}, errors
+    )
     compiler = ConditionCompiler(positions, effective)
-    violation = compiler.compile(data["violation"], ("violation",))
+    violation = compiler.compile(data["violation"], ("violation",)) if "violation" in data else None
     scope = compiler.compile(data["scope"], ("scope",)) if "scope" in data else None
     errors.extend(compiler.errors)
-    message, problem, line = compile_message(data["message"])
-    if problem:
-        base = positions.value(("message",))
-        errors.append(InputError(problem, Location(base.path, (base.line or 1) + line - 1, base.column)))
+    message = None
+    if isinstance(data.get("message"), str):
+        message, problem, line = compile_message(data["message"])
+        if problem:
+            base = positions.value(("message",))
+            where = Location(base.path, (base.line or 1) + line - 1, base.column)
+            errors.append(InputError(problem, where))
     if errors or violation is None or message is None:
-        return None, errors
+        return None, _in_file_order(errors)
     binder = _DependencyBinder(resource, compiler.path_locations, errors)
     violation = with_dependencies(violation, binder)
     scope = with_dependencies(scope, binder) if scope is not None else None
     if errors:
-        return None, errors
+        return None, _in_file_order(errors)
     meta = PolicyMeta(
         id=data["id"],
         title=data["title"],
@@ -154,19 +162,25 @@ def _effective_parameters(
 ) -> dict[str, Any]:
     effective: dict[str, Any] = {}
     for name, spec in declared.items():
+        if not isinstance(spec, dict) or "default" not in spec:
+            continue  # the schema has said what is wrong with it
         kind = spec.get("type")
-        if kind and not _PARAMETER_TYPES[kind](spec["default"]):
+        if kind in _PARAMETER_TYPES and not _PARAMETER_TYPES[kind](spec["default"]):
             errors.append(
-                InputError(f"default of parameter '{name}' is not {kind}", positions.value(("parameters", name, "default")))
+                InputError(
+                    f"default of parameter '{name}' is not {kind}",
+                    positions.value(("parameters", name, "default")),
+                )
             )
         effective[name] = spec["default"]
     for name, value in overrides.items():
         location = override_locations.get(name, Location(positions.source))
-        if name not in declared:
+        if name not in effective:
             known = ", ".join(sorted(declared)) or "none"
             errors.append(InputError(f"unknown parameter '{name}' (declared: {known})", location))
             continue
         kind = declared[name].get("type") or _kind_of(declared[name]["default"])
+        kind = kind if kind in _PARAMETER_TYPES else None
         if kind and not _PARAMETER_TYPES[kind](value):
             errors.append(InputError(f"parameter '{name}' must be {kind}, got {value!r}", location))
             continue
@@ -179,6 +193,14 @@ def _kind_of(value: Any) -> str | None:
         if _PARAMETER_TYPES[kind](value):
             return kind
     return None
+
+
+def _in_file_order(errors: list[InputError]) -> list[InputError]:
+    def position(error: InputError) -> tuple[int, int]:
+        location = error.location
+        return (location.line or 0, location.column or 0) if location else (0, 0)
+
+    return sorted(errors, key=position)
 
 
 class _DependencyBinder:
@@ -204,7 +226,9 @@ class _DependencyBinder:
 
     def _unknown_fact(self, name: str, path_text: str) -> None:
         known = ", ".join(fact_names(self.resource)) or "none"
-        message = f"unknown fact 'facts.{name}' for resource type '{self.resource}' (known: {known})"
+        message = (
+            f"unknown fact 'facts.{name}' for resource type '{self.resource}' (known: {known})"
+        )
         error = InputError(message, self.locations[path_text])
         if all(str(error) != str(existing) for existing in self.errors):
             self.errors.append(error)

@@ -27,7 +27,9 @@ def render_policy_docs(policies: Sequence[Policy]) -> str:
     lines = [HEADER, "| Id | Severity | Resource | Title |", "| --- | --- | --- | --- |"]
     for policy in ordered:
         meta = policy.meta
-        lines.append(f"| [`{meta.id}`](#{meta.id}) | {meta.severity} | `{meta.resource}` | {meta.title} |")
+        lines.append(
+            f"| [`{meta.id}`](#{meta.id}) | {meta.severity} | `{meta.resource}` | {meta.title} |"
+        )
     for policy in ordered:
         lines.extend(["", *_section(policy)])
     return "\n".join(lines).rstrip() + "\n"
@@ -35,7 +37,9 @@ def render_policy_docs(policies: Sequence[Policy]) -> str:
 
 def _section(policy: Policy) -> list[str]:
     meta = policy.meta
-    resource = RESOURCE_TYPES[meta.resource].title if meta.resource in RESOURCE_TYPES else meta.resource
+    resource = (
+        RESOURCE_TYPES[meta.resource].title if meta.resource in RESOURCE_TYPES else meta.resource
+    )
     lines = [
         f"## {meta.id}",
         "",
@@ -61,7 +65,13 @@ def _section(policy: Policy) -> list[str]:
             f"- Compliant: {_paragraph(policy.example['compliant'])}",
         ]
     if policy.declared_parameters:
-        lines += ["", "### Parameters", "", "| Name | Default | Description |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "### Parameters",
+            "",
+            "| Name | Default | Description |",
+            "| --- | --- | --- |",
+        ]
         for name, spec in sorted(policy.declared_parameters.items()):
             lines.append(f"| `{name}` | `{spec['default']}` | {_paragraph(spec['description'])} |")
     lines += ["", "### How to fix", "", meta.remediation.rstrip()]

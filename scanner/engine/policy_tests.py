@@ -62,17 +62,25 @@ def run_case(policy: Policy, case: PolicyCase) -> CaseResult:
         if status == FAIL and resource_id not in case.fail:
             result.problems.append(f"{resource_id} failed but the case does not expect it to")
         if status == UNKNOWN and resource_id not in case.unknown:
-            result.problems.append(f"{resource_id} is unknown but the case does not expect it to be")
+            result.problems.append(
+                f"{resource_id} is unknown but the case does not expect it to be"
+            )
     return result
 
 
-def _expect(result: CaseResult, outcomes: dict[str, str], ids: Iterable[str], wanted: set[str], verb: str) -> None:
+def _expect(
+    result: CaseResult, outcomes: dict[str, str], ids: Iterable[str], wanted: set[str], verb: str
+) -> None:
     for resource_id in ids:
         status = outcomes.get(resource_id)
         if status is None:
-            result.problems.append(f"expected {resource_id} to {verb}, but there is no such resource")
+            result.problems.append(
+                f"expected {resource_id} to {verb}, but there is no such resource"
+            )
         elif status not in wanted:
-            result.problems.append(f"expected {resource_id} to {verb}, got {status.replace('_', ' ')}")
+            result.problems.append(
+                f"expected {resource_id} to {verb}, got {status.replace('_', ' ')}"
+            )
 
 
 def run_policy_cases(policies: Iterable[Policy]) -> list[CaseResult]:

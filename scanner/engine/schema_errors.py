@@ -33,15 +33,26 @@ def validator_for(schema_name: str) -> jsonschema.protocols.Validator:
 
 
 def schema_problems(
-    validator: jsonschema.protocols.Validator, data: Any, positions: SourceMap
+    validator: jsonschema.protocols.Validator,
+    data: Any,
+    positions: SourceMap,
+    *,
+    skip: tuple[str, ...] = (),
 ) -> list[InputError]:
-    """Every schema violation in ``data`` as an :class:`InputError`, sorted by position."""
+    """Every schema violation in ``data`` as an :class:`InputError`, sorted by position.
+
+    Violations under the top-level keys in ``skip`` are left to a more precise checker.
+    """
     problems: dict[tuple, InputError] = {}
     for error in _leaf_errors(validator.iter_errors(data)):
         path = tuple(error.absolute_path)
+        if path and path[0] in skip:
+            continue
         message, at_key, path = _describe(error, path)
         location = positions.key(path) if at_key else positions.value(path)
-        problems.setdefault((location.line or 0, location.column or 0, message), InputError(message, location))
+        problems.setdefault(
+            (location.line or 0, location.column or 0, message), InputError(message, location)
+        )
     return [problems[key] for key in sorted(problems)]
 
 
@@ -61,7 +72,9 @@ def dotted(path: PathKey) -> str:
     return text or "the document"
 
 
-def _describe(error: jsonschema.exceptions.ValidationError, path: PathKey) -> tuple[str, bool, PathKey]:
+def _describe(
+    error: jsonschema.exceptions.ValidationError, path: PathKey
+) -> tuple[str, bool, PathKey]:
     name = dotted(path)
     kind = error.validator
     if kind == "required":
@@ -96,7 +109,12 @@ def _describe(error: jsonschema.exceptions.ValidationError, path: PathKey) -> tu
 
 
 def _type_of(value: Any) -> str:
-    for name, python_type in (("null", type(None)), ("boolean", bool), ("integer", int), ("number", float)):
+    for name, python_type in (
+        ("null", type(None)),
+        ("boolean", bool),
+        ("integer", int),
+        ("number", float),
+    ):
         if isinstance(value, python_type):
             return _TYPE_WORDS[name]
     if isinstance(value, str):

@@ -12,6 +12,7 @@ response. The patch is process-wide: in-process ``mock_aws`` and a
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,10 @@ def _call_action(self: BaseResponse) -> Any:
         )
     if rule is None:
         return _ORIGINAL_CALL_ACTION(self)
-    _, headers, body = self.serialized(ActionResult(_Denied(rule.code, rule.message)))
+    with warnings.catch_warnings():
+        # AWS's common errors (AccessDenied, UnauthorizedOperation, …) are in no service model.
+        warnings.filterwarnings("ignore", message=".*does not match an error shape")
+        _, headers, body = self.serialized(ActionResult(_Denied(rule.code, rule.message)))
     headers["status"] = str(rule.status)
     return rule.status, headers, body
 

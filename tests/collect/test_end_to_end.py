@@ -20,19 +20,17 @@ from scanner.collect.readonly import ALLOWED_OPERATIONS, iam_action, iam_policy_
 from scanner.errors import ExitCode
 from scanner.mockaws import DlmStandIn, add_local_zones, deny_service
 from scanner.model.snapshot import load_snapshot
-from tests.collect.conftest import (
+from tests.collect.estate import (
     EAST,
     LOCAL_ZONE,
     PARENT_ZONE,
     WEST,
     Estate,
     expected_api_calls,
-    offline_environment,
     plain_clients,
-    running_moto_server,
     seed_estate,
-    subprocess_env,
 )
+from tests.collect.servers import offline_environment, running_moto_server, subprocess_env
 
 pytestmark = pytest.mark.slow
 

@@ -35,7 +35,7 @@ def multitool_path() -> Path | None:
     """``$STORMPROOF_SARIF_MULTITOOL``, else the platform binary that ``.ci/run`` installs."""
     override = os.environ.get("STORMPROOF_SARIF_MULTITOOL")
     if override:
-        return Path(override)
+        return Path(override) if Path(override).is_file() else None
     name = _PLATFORMS.get(sys.platform)
     if name is None:
         return None

@@ -70,7 +70,9 @@ def test_an_unknown_baseline_entry_is_not_a_fix(tmp_path: Path) -> None:
 
 def test_a_redacted_baseline_matches_through_the_pseudonyms(tmp_path: Path) -> None:
     meta = policy("asg-multi-az")
-    baseline = load_baseline(_previous(tmp_path, [finding(meta, "web"), finding(meta, "gone")], redact=True))
+    baseline = load_baseline(
+        _previous(tmp_path, [finding(meta, "web"), finding(meta, "gone")], redact=True)
+    )
     assert baseline.accounts_redacted
     now = [finding(meta, "web")]
     fixed = apply_baseline(now, baseline, scope=SCOPE, normalize=redact_accounts_in)

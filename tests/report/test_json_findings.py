@@ -68,7 +68,16 @@ def test_errors_warnings_and_fixed_are_listed() -> None:
     report.warnings.append(ReportWarning("waiver #1 expired", "w.yaml", 2))
     report.has_baseline = True
     report.fixed.append(
-        FixedFinding("asg-multi-az", "critical", "auto_scaling_group", "old", "arn:x", ACCOUNT, "us-east-1", "m")
+        FixedFinding(
+            "asg-multi-az",
+            "critical",
+            "auto_scaling_group",
+            "old",
+            "arn:x",
+            ACCOUNT,
+            "us-east-1",
+            "m",
+        )
     )
     document = json.loads(render_findings_json(report))
     _validate(document)

@@ -102,9 +102,13 @@ def test_fingerprints_separate_resources_on_one_line_and_stay_stable(tmp_path: P
     second = _run(assert_valid_sarif(render_sarif(sample_report()), tmp_path / "b"))
     hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in first["results"]]
     same_line = [r for r in first["results"] if r["ruleId"] == "asg-multi-az"]
-    assert len({r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in same_line}) == 1
+    assert (
+        len({r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in same_line}) == 1
+    )
     assert len(set(hashes)) == len(hashes)  # one alert per resource
-    assert hashes == [r["partialFingerprints"]["primaryLocationLineHash"] for r in second["results"]]
+    assert hashes == [
+        r["partialFingerprints"]["primaryLocationLineHash"] for r in second["results"]
+    ]
     for result in first["results"]:
         prints = result["partialFingerprints"]
         assert prints["stormproof/v1"] == prints["primaryLocationLineHash"]
@@ -246,7 +250,10 @@ def test_gzip_size_limit_is_kept(tmp_path: Path) -> None:
     assert {r["ruleId"] for r in run["results"]} == {"p-critical"} or all(
         r["ruleId"] == "p-critical" for r in run["results"][:200]
     )
-    assert any("left out" in n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"])
+    assert any(
+        "left out" in n["message"]["text"]
+        for n in run["invocations"][0]["toolExecutionNotifications"]
+    )
 
 
 def test_custom_policy_uri_is_relative_to_the_source_root(tmp_path: Path) -> None:

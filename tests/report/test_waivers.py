@@ -78,7 +78,8 @@ def test_first_matching_entry_wins(tmp_path: Path) -> None:
         tmp_path,
         f"""\
 waivers:
-  - {{policy: asg-multi-az, resource: "{arn_for("web")}", reason: first, owner: a, expires: 2030-01-01}}
+  - {{policy: asg-multi-az, resource: "{arn_for("web")}", reason: first, owner: a,
+      expires: 2030-01-01}}
   - {{policy: "*", resource: "*", reason: second, owner: b, expires: 2030-01-01}}
 """,
     )
@@ -93,7 +94,8 @@ def test_policy_must_match_too(tmp_path: Path) -> None:
         tmp_path,
         f"""\
 waivers:
-  - {{policy: elb-cross-zone, resource: "{arn_for("web")}", reason: r, owner: o, expires: 2030-01-01}}
+  - {{policy: elb-cross-zone, resource: "{arn_for("web")}", reason: r, owner: o,
+      expires: 2030-01-01}}
 """,
     )
     findings = _findings()

@@ -49,6 +49,11 @@ def collection_errors(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     errors = [dict(error) for error in snapshot.get("errors", [])]
     for unit in snapshot.get("units", []):
         for error in unit.get("errors", []):
-            errors.append({**error, "account": error.get("account") or unit["account"],
-                           "region": error.get("region") or unit["region"]})
+            errors.append(
+                {
+                    **error,
+                    "account": error.get("account") or unit["account"],
+                    "region": error.get("region") or unit["region"],
+                }
+            )
     return errors

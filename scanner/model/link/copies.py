@@ -72,7 +72,12 @@ def _record_copies(documents: list[Document], index: Index) -> None:
             continue
         for original in by_region_id.get((source["region"], source["id"]), []):
             original["facts"]["copies"].append(
-                {"id": copy["id"], "account": copy["account"], "region": copy["region"], "via": source["via"]}
+                {
+                    "id": copy["id"],
+                    "account": copy["account"],
+                    "region": copy["region"],
+                    "via": source["via"],
+                }
             )
     for doc in documents:
         doc["facts"]["copies"].sort(key=lambda c: (c["region"], c["account"], c["id"]))

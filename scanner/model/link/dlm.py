@@ -68,7 +68,9 @@ def covers(policy: Document, resource_type: str, resource: Document, location: s
     return any(tags.get(tag["key"]) == tag["value"] for tag in policy.get("target_tags", []))
 
 
-def _excluded(policy: Document, resource_type: str, resource: Document, tags: dict[str, str]) -> bool:
+def _excluded(
+    policy: Document, resource_type: str, resource: Document, tags: dict[str, str]
+) -> bool:
     exclusions: dict[str, Any] = policy.get("exclusions") or {}
     if any(tags.get(tag["key"]) == tag["value"] for tag in exclusions.get("exclude_tags") or []):
         return True
@@ -81,11 +83,13 @@ def _excluded(policy: Document, resource_type: str, resource: Document, tags: di
 
 
 def _resource_types(policy: Document) -> list[str]:
-    """A default policy names one type (``ResourceType``); infer it from its policy type if absent."""
+    """A default policy names one type (``ResourceType``); else infer it from its policy type."""
     types = policy.get("resource_types") or []
     if types or not policy.get("default_policy"):
         return types
-    return {SNAPSHOT_POLICY: ["VOLUME"], AMI_POLICY: ["INSTANCE"]}.get(policy.get("policy_type"), [])
+    return {SNAPSHOT_POLICY: ["VOLUME"], AMI_POLICY: ["INSTANCE"]}.get(
+        policy.get("policy_type"), []
+    )
 
 
 def _locations(policy: Document) -> list[str]:
@@ -94,7 +98,9 @@ def _locations(policy: Document) -> list[str]:
 
 def _by_policy_type(policies: list[Document]) -> dict[str, list[str]]:
     return {
-        "snapshot_policy_ids": sorted(p["id"] for p in policies if p.get("policy_type") == SNAPSHOT_POLICY),
+        "snapshot_policy_ids": sorted(
+            p["id"] for p in policies if p.get("policy_type") == SNAPSHOT_POLICY
+        ),
         "ami_policy_ids": sorted(p["id"] for p in policies if p.get("policy_type") == AMI_POLICY),
     }
 

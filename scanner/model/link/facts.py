@@ -44,15 +44,21 @@ _WORKLOAD_ZONES = (  # zones come from the record, or from its subnets when it l
     Fact("zone_count", _deps("subnet"), "number of distinct zones"),
 )
 _COPY_FACTS = (
-    Fact("copy_of", (), "the source {id, region, via} when this is a copy made from another Region"),
+    Fact(
+        "copy_of", (), "the source {id, region, via} when this is a copy made from another Region"
+    ),
     Fact("dlm_policy_id", (), "the DLM policy that created it (tag aws:dlm:lifecycle-policy-id)"),
 )
 
 FACTS: dict[str, tuple[Fact, ...]] = {
     "instance": (
         Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),
-        Fact("asg_name", _deps("auto_scaling_group"), "the Auto Scaling group managing it, or null"),
-        Fact("asg_managed", _deps("auto_scaling_group"), "whether an Auto Scaling group manages it"),
+        Fact(
+            "asg_name", _deps("auto_scaling_group"), "the Auto Scaling group managing it, or null"
+        ),
+        Fact(
+            "asg_managed", _deps("auto_scaling_group"), "whether an Auto Scaling group manages it"
+        ),
         Fact("ebs_backed", (), "whether its root device is EBS"),
         Fact(
             "dlm",
@@ -98,7 +104,11 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     ),
     "image": (
         *_COPY_FACTS,
-        Fact("copies", _deps("image", reach=SCAN), "its copies in other Regions {id, account, region, via}"),
+        Fact(
+            "copies",
+            _deps("image", reach=SCAN),
+            "its copies in other Regions {id, account, region, via}",
+        ),
         Fact(
             "copy_regions",
             (*_deps("image", reach=SCAN), *_deps("dlm_policy")),
@@ -107,13 +117,25 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ),
         Fact(
             "in_use",
-            _deps("instance", "auto_scaling_group", "launch_template_version", "launch_configuration", reach=REGION),
+            _deps(
+                "instance",
+                "auto_scaling_group",
+                "launch_template_version",
+                "launch_configuration",
+                reach=REGION,
+            ),
             "referenced by a non-terminated instance, a launch template version an Auto Scaling "
             "group uses, or a launch configuration",
         ),
         Fact(
             "used_by",
-            _deps("instance", "auto_scaling_group", "launch_template_version", "launch_configuration", reach=REGION),
+            _deps(
+                "instance",
+                "auto_scaling_group",
+                "launch_template_version",
+                "launch_configuration",
+                reach=REGION,
+            ),
             "what references it: {type, id, account}",
         ),
     ),
@@ -136,7 +158,11 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     ),
     "target_group": (
         Fact("in_use", (), "attached to at least one load balancer"),
-        Fact("target_zones", _deps("instance", ZONE), f"distinct zones of its registered targets; {_ZONE_OBJECT}"),
+        Fact(
+            "target_zones",
+            _deps("instance", ZONE),
+            f"distinct zones of its registered targets; {_ZONE_OBJECT}",
+        ),
         Fact("target_zone_names", _deps("instance"), "names of `target_zones`"),
         Fact("target_zone_count", _deps("instance"), "number of distinct target zones"),
         Fact(
@@ -173,9 +199,17 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "distinct parent zones of its Local and Wavelength Zones",
         ),
         Fact("instance_ids", _deps("instance", "auto_scaling_group"), "member instances"),
-        Fact("instance_count", _deps("instance", "auto_scaling_group"), "number of member instances"),
-        Fact("cross_zone", (), "load balancer fleets: effective cross-zone load balancing; else null"),
-        Fact("load_balancer_type", (), "load balancer fleets: application, network, gateway or classic"),
+        Fact(
+            "instance_count", _deps("instance", "auto_scaling_group"), "number of member instances"
+        ),
+        Fact(
+            "cross_zone", (), "load balancer fleets: effective cross-zone load balancing; else null"
+        ),
+        Fact(
+            "load_balancer_type",
+            (),
+            "load balancer fleets: application, network, gateway or classic",
+        ),
     ),
 }
 

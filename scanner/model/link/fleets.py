@@ -16,29 +16,74 @@ from scanner.model.link.index import Document, Index
 from scanner.model.link.zones import ZoneCatalog, local_zone_facts, zone_facts
 
 DEFAULT_FLEET_TAG_KEYS: tuple[str, ...] = ("Fleet", "Service", "Application")
+_KIND_TITLES = {
+    "auto_scaling_group": "Auto Scaling group",
+    "classic_load_balancer": "Classic Load Balancer",
+    "tag": "tag fleet",
+}
+_LOAD_BALANCER_TITLES = {
+    "application": "Application Load Balancer",
+    "network": "Network Load Balancer",
+    "gateway": "Gateway Load Balancer",
+}
 
 
-def build_fleets(index: Index, zones: ZoneCatalog, fleet_tag_keys: tuple[str, ...]) -> list[Document]:
+def build_fleets(
+    index: Index, zones: ZoneCatalog, fleet_tag_keys: tuple[str, ...]
+) -> list[Document]:
     fleets: list[Document] = []
     for asg in index.of_type("auto_scaling_group"):
         members = sorted({member["id"] for member in asg.get("instances", [])})
-        fleets.append(_fleet(asg, "auto_scaling_group", f"asg/{asg['id']}", asg["id"], asg["facts"]["zones"], members))
+        fleets.append(
+            _fleet(
+                asg,
+                "auto_scaling_group",
+                f"asg/{asg['id']}",
+                asg["id"],
+                asg["facts"]["zones"],
+                members,
+            )
+        )
     for clb in index.of_type("classic_load_balancer"):
-        fleet = _fleet(clb, "classic_load_balancer", f"elb/{clb['id']}", clb["id"], clb["facts"]["zones"],
-                       sorted(set(clb.get("instance_ids", []))))
-        fleet["facts"].update({"cross_zone": clb["facts"]["cross_zone"], "load_balancer_type": "classic"})
+        fleet = _fleet(
+            clb,
+            "classic_load_balancer",
+            f"elb/{clb['id']}",
+            clb["id"],
+            clb["facts"]["zones"],
+            sorted(set(clb.get("instance_ids", []))),
+        )
+        fleet["facts"].update(
+            {"cross_zone": clb["facts"]["cross_zone"], "load_balancer_type": "classic"}
+        )
         fleets.append(fleet)
     for lb in index.of_type("load_balancer"):
-        fleet = _fleet(lb, "load_balancer", f"elbv2/{lb['name']}", lb["name"], lb["facts"]["zones"],
-                       _registered_instances(lb, index))
-        fleet["facts"].update({"cross_zone": lb["facts"]["cross_zone"], "load_balancer_type": lb.get("type")})
+        fleet = _fleet(
+            lb,
+            "load_balancer",
+            f"elbv2/{lb['name']}",
+            lb["name"],
+            lb["facts"]["zones"],
+            _registered_instances(lb, index),
+        )
+        fleet["title"] = (
+            f"{_LOAD_BALANCER_TITLES.get(lb.get('type'), 'Load balancer')} {lb['name']}"
+        )
+        fleet["facts"].update(
+            {"cross_zone": lb["facts"]["cross_zone"], "load_balancer_type": lb.get("type")}
+        )
         fleets.append(fleet)
     fleets.extend(_tag_fleets(index, zones, fleet_tag_keys))
     return fleets
 
 
 def _fleet(
-    source: Document, kind: str, fleet_id: str, name: str, fleet_zones: list[dict[str, Any]], members: list[str]
+    source: Document,
+    kind: str,
+    fleet_id: str,
+    name: str,
+    fleet_zones: list[dict[str, Any]],
+    members: list[str],
 ) -> Document:
     return {
         "id": fleet_id,
@@ -48,6 +93,7 @@ def _fleet(
         "tags": dict(source.get("tags") or {}),
         "kind": kind,
         "name": name,
+        "title": f"{_KIND_TITLES.get(kind, kind)} {name}",  # for messages: "Auto Scaling group web"
         "facts": {
             **zone_facts([dict(zone) for zone in fleet_zones]),
             **local_zone_facts(fleet_zones),
@@ -71,7 +117,9 @@ def _registered_instances(lb: Document, index: Index) -> list[str]:
     return sorted(members)
 
 
-def _tag_fleets(index: Index, zones: ZoneCatalog, fleet_tag_keys: tuple[str, ...]) -> list[Document]:
+def _tag_fleets(
+    index: Index, zones: ZoneCatalog, fleet_tag_keys: tuple[str, ...]
+) -> list[Document]:
     groups: dict[tuple[str, str, str, str], list[Document]] = defaultdict(list)
     for instance in index.of_type("instance"):
         if instance.get("state") != "running" or instance["facts"].get("asg_managed"):
@@ -90,5 +138,14 @@ def _tag_fleets(index: Index, zones: ZoneCatalog, fleet_tag_keys: tuple[str, ...
             "tags": {key: value},
         }
         fleet_zones = zones.distinct(account, region, (m.get("zone") for m in members))
-        fleets.append(_fleet(source, "tag", fleet_id, f"{key}={value}", fleet_zones, sorted(m["id"] for m in members)))
+        fleets.append(
+            _fleet(
+                source,
+                "tag",
+                fleet_id,
+                f"{key}={value}",
+                fleet_zones,
+                sorted(m["id"] for m in members),
+            )
+        )
     return fleets

@@ -37,7 +37,9 @@ _OPERATION_TYPES: dict[tuple[str, str], tuple[str, ...]] = {
 _NOTHING_MISSED = frozenset({"RegionNotEnabled"})
 
 
-def affected_dependencies(service: str, operation: str | None, code: str | None = None) -> tuple[str, ...]:
+def affected_dependencies(
+    service: str, operation: str | None, code: str | None = None
+) -> tuple[str, ...]:
     """Dependency names a failed call leaves unobserved."""
     if code in _NOTHING_MISSED:
         return ()
@@ -56,7 +58,9 @@ class CollectionGaps:
     def __init__(self, errors: Iterable[dict[str, Any]]):
         self._by_dependency: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for error in errors:
-            affected = affected_dependencies(error.get("service", ""), error.get("operation"), error.get("code"))
+            affected = affected_dependencies(
+                error.get("service", ""), error.get("operation"), error.get("code")
+            )
             for name in affected:
                 self._by_dependency[name].append(error)
         self._cache: dict[tuple, tuple[dict[str, Any], ...]] = {}
@@ -76,8 +80,13 @@ class CollectionGaps:
                 for error in self._by_dependency.get(dependency.name, ()):
                     if _reaches(error, account, region, dependency.reach) and error not in found:
                         found.append(error)
-            self._cache[key] = tuple(found)
+            self._cache[key] = tuple(sorted(found, key=_error_order))
         return self._cache[key]
+
+
+def _error_order(error: dict[str, Any]) -> tuple[str, ...]:
+    fields = ("account", "region", "service", "operation", "code", "message")
+    return tuple(str(error.get(name) or "") for name in fields)
 
 
 def _reaches(error: dict[str, Any], account: str, region: str, reach: str) -> bool:
@@ -91,5 +100,10 @@ def _reaches(error: dict[str, Any], account: str, region: str, reach: str) -> bo
 
 
 def describe_failure(error: dict[str, Any]) -> str:
-    where = "/".join(part for part in (error.get("account"), error.get("region")) if part) or "all units"
-    return f"{error.get('service')}:{error.get('operation')} failed in {where} ({error.get('code')})"
+    where = (
+        "/".join(part for part in (error.get("account"), error.get("region")) if part)
+        or "all units"
+    )
+    return (
+        f"{error.get('service')}:{error.get('operation')} failed in {where} ({error.get('code')})"
+    )

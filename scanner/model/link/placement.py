@@ -76,7 +76,9 @@ def _link_target_group(group: Document, index: Index, zones: ZoneCatalog) -> Non
     for lb_arn in group.get("load_balancer_arns", []):
         lb = index.by_arn(lb_arn)
         if lb is not None and "target_group_arns" in lb["facts"]:
-            lb["facts"]["target_group_arns"] = sorted({*lb["facts"]["target_group_arns"], group["arn"]})
+            lb["facts"]["target_group_arns"] = sorted(
+                {*lb["facts"]["target_group_arns"], group["arn"]}
+            )
 
 
 def _target_zone_names(group: Document, target: dict[str, Any], index: Index) -> list[str] | None:

@@ -77,7 +77,9 @@ def _is_boot_volume(volume: Document, index: Index) -> bool | None:
     """Attached at an instance's root device; null when the instance is not in the snapshot."""
     unknown = False
     for attachment in volume.get("attachments", []):
-        instance = index.get("instance", volume["account"], volume["region"], attachment["instance_id"])
+        instance = index.get(
+            "instance", volume["account"], volume["region"], attachment["instance_id"]
+        )
         if instance is None:
             unknown = True
             continue
@@ -99,7 +101,12 @@ def _link_images_in_use(index: Index) -> None:
         if instance.get("state") != "terminated":
             use(instance["region"], instance.get("image_id"), "instance", instance)
     for configuration in index.of_type("launch_configuration"):
-        use(configuration["region"], configuration.get("image_id"), "launch_configuration", configuration)
+        use(
+            configuration["region"],
+            configuration.get("image_id"),
+            "launch_configuration",
+            configuration,
+        )
     for asg in index.of_type("auto_scaling_group"):
         for image_id in asg.get("image_ids", []):
             use(asg["region"], image_id, "auto_scaling_group", asg)

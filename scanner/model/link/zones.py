@@ -39,7 +39,7 @@ class ZoneCatalog:
         self.records.sort(key=lambda z: (z["account"], z["region"], z["name"]))
 
     def zone(self, account: str, region: str, name: str | None) -> dict[str, Any] | None:
-        """The zone object for ``name``; a zone missing from the catalog keeps what its name says."""
+        """The zone object for ``name``; one missing from the catalog keeps what its name says."""
         if not name or name in NOT_A_ZONE:
             return None
         found = self._by_name.get((account, name))
@@ -54,7 +54,9 @@ class ZoneCatalog:
             "group_name": None,
         }
 
-    def distinct(self, account: str, region: str, names: Iterable[str | None]) -> list[dict[str, Any]]:
+    def distinct(
+        self, account: str, region: str, names: Iterable[str | None]
+    ) -> list[dict[str, Any]]:
         """Distinct zone objects sorted by name (AWS lists distinct zones; moto may repeat one)."""
         zones = {}
         for name in names:

@@ -1,0 +1,356 @@
+"""A two-Region estate with every resource kind, seeded into moto for collector tests.
+
+Seeding talks to moto (in process or a loopback server) through plain boto3
+clients, never through stormproof's collector session. Gaps moto leaves (Local
+Zones, DLM, copy provenance) are filled by ``scanner.mockaws`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from scanner.mockaws import DlmStandIn, mark_image_copy, mark_snapshot_copy
+
+WEST, EAST = "us-west-2", "us-east-1"
+LOCAL_ZONE, PARENT_ZONE = "us-west-2-lax-1a", "us-west-2a"
+ACCOUNT = "123456789012"
+
+ClientFor = Callable[[str, str], Any]
+
+
+@dataclass
+class Estate:
+    """What was seeded, per Region: snapshot key -> ids, plus the facts tests check."""
+
+    ids: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, region: str, key: str, resource_id: str) -> None:
+        self.ids.setdefault(region, {}).setdefault(key, set()).add(resource_id)
+
+    def count(self, region: str, key: str) -> int:
+        return len(self.ids.get(region, {}).get(key, set()))
+
+
+def plain_clients(endpoint_url: str | None = None) -> ClientFor:
+    """Seeding clients (not stormproof's), optionally aimed at a moto server."""
+
+    def client(service: str, region: str) -> Any:
+        return boto3.client(service, region_name=region, endpoint_url=endpoint_url)
+
+    return client
+
+
+def seed_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
+    """Two Regions: us-west-2 with a Local Zone and every resource kind, us-east-1 with copies."""
+    estate = Estate()
+    _seed_west(client, estate)
+    _seed_east(client, estate)
+    _seed_dlm(dlm, estate)
+    return estate
+
+
+def _seed_west(client: ClientFor, estate: Estate) -> None:
+    ec2 = client("ec2", WEST)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = {}
+    for zone, cidr in (
+        ("us-west-2a", "10.0.1.0/24"),
+        ("us-west-2b", "10.0.2.0/24"),
+        (LOCAL_ZONE, "10.0.3.0/24"),
+    ):
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]
+        subnets[zone] = subnet["SubnetId"]
+        estate.add(WEST, "subnets", subnet["SubnetId"])
+    estate.facts["west_subnets"] = subnets
+    image = ec2.register_image(
+        Name="web-ami",
+        Description="web server",
+        RootDeviceName="/dev/xvda",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
+    )["ImageId"]
+    ec2.create_tags(Resources=[image], Tags=[{"Key": "role", "Value": "web"}])
+    estate.add(WEST, "images", image)
+    estate.facts["west_image"] = image
+    # The AMI's backing snapshot is self-owned too.
+    for snapshot in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]:
+        estate.add(WEST, "snapshots", snapshot["SnapshotId"])
+
+    web = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnets["us-west-2a"],
+        TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-a"}]}
+        ],
+    )["Instances"][0]["InstanceId"]
+    edge = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnets[LOCAL_ZONE])[
+        "Instances"
+    ][0]["InstanceId"]
+    estate.facts.update(web_instance=web, edge_instance=edge)
+    for instance in (web, edge):
+        estate.add(WEST, "instances", instance)
+
+    data = ec2.create_volume(
+        AvailabilityZone="us-west-2a",
+        Size=20,
+        VolumeType="gp3",
+        TagSpecifications=[
+            {"ResourceType": "volume", "Tags": [{"Key": "backup", "Value": "daily"}]}
+        ],
+    )["VolumeId"]
+    ec2.attach_volume(VolumeId=data, InstanceId=web, Device="/dev/sdf")
+    estate.facts["data_volume"] = data
+    snapshot = ec2.create_snapshot(
+        VolumeId=data,
+        Description="nightly",
+        TagSpecifications=[
+            {"ResourceType": "snapshot", "Tags": [{"Key": "backup", "Value": "daily"}]}
+        ],
+    )["SnapshotId"]
+    estate.facts["west_snapshot"] = snapshot
+    estate.add(WEST, "snapshots", snapshot)
+    for volume in ec2.describe_volumes()["Volumes"]:
+        estate.add(WEST, "volumes", volume["VolumeId"])
+
+    template = ec2.create_launch_template(
+        LaunchTemplateName="web", LaunchTemplateData={"ImageId": image, "InstanceType": "t3.micro"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    ec2.create_launch_template_version(
+        LaunchTemplateId=template, LaunchTemplateData={"ImageId": "ami-0000000000000000b"}
+    )
+    estate.facts["template"] = template
+    estate.add(WEST, "launch_template_versions", f"{template}:1")
+    estate.add(WEST, "launch_template_versions", f"{template}:2")
+
+    elbv2 = client("elbv2", WEST)
+    alb = elbv2.create_load_balancer(
+        Name="web-alb",
+        Subnets=[subnets["us-west-2a"], subnets["us-west-2b"]],
+        Tags=[{"Key": "team", "Value": "web"}],
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    nlb = elbv2.create_load_balancer(
+        Name="edge-nlb", Type="network", Subnets=[subnets["us-west-2a"], subnets[LOCAL_ZONE]]
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elbv2.create_target_group(
+        Name="web-tg",
+        Protocol="HTTP",
+        Port=80,
+        VpcId=vpc,
+        TargetType="instance",
+        Tags=[{"Key": "team", "Value": "web"}],
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.create_listener(
+        LoadBalancerArn=alb,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
+    )
+    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": web, "Port": 80}])
+    estate.facts.update(alb=alb, nlb=nlb, target_group=group)
+    estate.add(WEST, "load_balancers", alb)
+    estate.add(WEST, "load_balancers", nlb)
+    estate.add(WEST, "target_groups", group)
+
+    elb = client("elb", WEST)
+    elb.create_load_balancer(
+        LoadBalancerName="legacy-clb",
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}],
+        Subnets=[subnets["us-west-2a"], subnets["us-west-2b"]],
+        Tags=[{"Key": "team", "Value": "legacy"}],
+    )
+    elb.register_instances_with_load_balancer(
+        LoadBalancerName="legacy-clb", Instances=[{"InstanceId": web}]
+    )
+    estate.add(WEST, "classic_load_balancers", "legacy-clb")
+
+    autoscaling = client("autoscaling", WEST)
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName="legacy-lc", ImageId=image, InstanceType="t3.micro"
+    )
+    estate.add(WEST, "launch_configurations", "legacy-lc")
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="web-asg",
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+        MinSize=2,
+        MaxSize=4,
+        DesiredCapacity=2,
+        VPCZoneIdentifier=f"{subnets['us-west-2a']},{subnets['us-west-2b']}",
+        TargetGroupARNs=[group],
+        HealthCheckType="ELB",
+        HealthCheckGracePeriod=120,
+        CapacityRebalance=True,
+        Tags=[{"Key": "team", "Value": "web", "PropagateAtLaunch": True}],
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="pinned-asg",
+        MixedInstancesPolicy={
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {"LaunchTemplateName": "web", "Version": "1"},
+                "Overrides": [{"InstanceType": "t3.small"}],
+            }
+        },
+        MinSize=1,
+        MaxSize=1,
+        DesiredCapacity=1,
+        VPCZoneIdentifier=subnets[LOCAL_ZONE],
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName="legacy-asg",
+        LaunchConfigurationName="legacy-lc",
+        MinSize=1,
+        MaxSize=1,
+        DesiredCapacity=1,
+        VPCZoneIdentifier=subnets["us-west-2a"],
+        LoadBalancerNames=["legacy-clb"],
+    )
+    for name in ("web-asg", "pinned-asg", "legacy-asg"):
+        estate.add(WEST, "auto_scaling_groups", name)
+    # Auto Scaling launched instances (and their root volumes) of its own.
+    for reservation in ec2.describe_instances()["Reservations"]:
+        for instance in reservation["Instances"]:
+            estate.add(WEST, "instances", instance["InstanceId"])
+    for volume in ec2.describe_volumes()["Volumes"]:
+        estate.add(WEST, "volumes", volume["VolumeId"])
+    # moto's default VPC has subnets too (one per zone).
+    for found in ec2.describe_subnets()["Subnets"]:
+        estate.add(WEST, "subnets", found["SubnetId"])
+
+
+def _seed_east(client: ClientFor, estate: Estate) -> None:
+    ec2 = client("ec2", EAST)
+    subnet = ec2.describe_subnets(
+        Filters=[{"Name": "availability-zone", "Values": ["us-east-1b"]}]
+    )["Subnets"][0]["SubnetId"]
+    instance = ec2.run_instances(
+        ImageId="ami-0000000000000000e", MinCount=1, MaxCount=1, SubnetId=subnet
+    )["Instances"][0]["InstanceId"]
+    estate.add(EAST, "instances", instance)
+    snapshot = ec2.copy_snapshot(SourceSnapshotId=estate.facts["west_snapshot"], SourceRegion=WEST)[
+        "SnapshotId"
+    ]
+    mark_snapshot_copy(
+        snapshot, region=EAST, source_snapshot_id=estate.facts["west_snapshot"], source_region=WEST
+    )
+    image = ec2.copy_image(
+        SourceImageId=estate.facts["west_image"], SourceRegion=WEST, Name="web-ami"
+    )["ImageId"]
+    mark_image_copy(
+        image, region=EAST, source_image_id=estate.facts["west_image"], source_region=WEST
+    )
+    estate.facts.update(east_snapshot=snapshot, east_image=image)
+    estate.add(EAST, "images", image)
+    for found in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]:
+        estate.add(EAST, "snapshots", found["SnapshotId"])
+    for volume in ec2.describe_volumes()["Volumes"]:
+        estate.add(EAST, "volumes", volume["VolumeId"])
+    for found in ec2.describe_subnets()["Subnets"]:
+        estate.add(EAST, "subnets", found["SubnetId"])
+
+
+def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
+    role = f"arn:aws:iam::{ACCOUNT}:role/AWSDataLifecycleManagerDefaultRole"
+    volumes = dlm.create_policy(
+        WEST,
+        ExecutionRoleArn=role,
+        Description="daily volume snapshots, copied east",
+        State="ENABLED",
+        PolicyDetails={
+            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
+            "ResourceTypes": ["VOLUME"],
+            "ResourceLocations": ["CLOUD"],
+            "TargetTags": [{"Key": "backup", "Value": "daily"}],
+            "Schedules": [
+                {
+                    "Name": "daily",
+                    "CopyTags": True,
+                    "CreateRule": {"Interval": 24, "IntervalUnit": "HOURS", "Times": ["03:00"]},
+                    "RetainRule": {"Count": 7},
+                    "CrossRegionCopyRules": [
+                        {
+                            "TargetRegion": EAST,
+                            "Encrypted": False,
+                            "RetainRule": {"Interval": 14, "IntervalUnit": "DAYS"},
+                        }
+                    ],
+                }
+            ],
+        },
+        Tags={"owner": "platform"},
+    )
+    amis = dlm.create_policy(
+        WEST,
+        ExecutionRoleArn=role,
+        Description="weekly AMIs",
+        State="DISABLED",
+        PolicyDetails={
+            "PolicyType": "IMAGE_MANAGEMENT",
+            "ResourceTypes": ["INSTANCE"],
+            "TargetTags": [{"Key": "Name", "Value": "web-a"}],
+            "Schedules": [
+                {
+                    "Name": "weekly",
+                    "CreateRule": {"CronExpression": "cron(0 3 ? * SUN *)"},
+                    "RetainRule": {"Interval": 4, "IntervalUnit": "WEEKS"},
+                }
+            ],
+        },
+    )
+    default = dlm.create_policy(
+        EAST,
+        ExecutionRoleArn=role,
+        Description="default policy for volumes",
+        State="ENABLED",
+        DefaultPolicy="VOLUME",
+        CreateInterval=1,
+        RetainInterval=7,
+        CrossRegionCopyTargets=[{"TargetRegion": WEST}],
+        Exclusions={
+            "ExcludeBootVolumes": True,
+            "ExcludeTags": [{"Key": "backup", "Value": "none"}],
+        },
+    )
+    estate.facts.update(dlm_volumes=volumes, dlm_amis=amis, dlm_default=default)
+    for region, policy in ((WEST, volumes), (WEST, amis), (EAST, default)):
+        estate.add(region, "dlm_policies", policy)
+
+
+def expected_api_calls(estate: Estate, region: str) -> dict[str, int]:
+    """The requests one unit needs for ``estate``: one page per listing, plus detail calls."""
+    count = estate.count
+    load_balancers = count(region, "load_balancers")
+    target_groups = count(region, "target_groups")
+    classic = count(region, "classic_load_balancers")
+    calls = {
+        "ec2:DescribeAvailabilityZones": 1,
+        "ec2:DescribeInstances": 1,
+        "ec2:DescribeSubnets": 1,
+        "ec2:DescribeVolumes": 1,
+        "ec2:DescribeSnapshots": 1,
+        "ec2:DescribeImages": 1,
+        "autoscaling:DescribeAutoScalingGroups": 1,
+        "elb:DescribeLoadBalancers": 1,
+        "elbv2:DescribeLoadBalancers": 1,
+        "elbv2:DescribeTargetGroups": 1,
+        "dlm:GetLifecyclePolicies": 1,
+        # One call per item: no batched form exists.
+        "elb:DescribeLoadBalancerAttributes": classic,
+        "elbv2:DescribeLoadBalancerAttributes": load_balancers,
+        "elbv2:DescribeTargetGroupAttributes": target_groups,
+        "elbv2:DescribeTargetHealth": target_groups,
+        "dlm:GetLifecyclePolicy": count(region, "dlm_policies"),
+        # Batched 20 per call.
+        "elb:DescribeTags": -(-classic // 20),
+        "elbv2:DescribeTags": -(-(load_balancers + target_groups) // 20),
+        "autoscaling:DescribeLaunchConfigurations": 1
+        if count(region, "launch_configurations")
+        else 0,
+        # One call for every $Latest/$Default, one per template with pinned versions.
+        "ec2:DescribeLaunchTemplateVersions": 2 if count(region, "auto_scaling_groups") else 0,
+    }
+    return {name: n for name, n in sorted(calls.items()) if n}

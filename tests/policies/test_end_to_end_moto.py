@@ -1,0 +1,353 @@
+"""A seeded moto estate, collected by the real collector, judged by the built-in library.
+
+moto serves EC2, Auto Scaling and ELB in process; ``scanner.mockaws`` fills its
+gaps (Local Zones, DLM, copy provenance). The estate is built so each built-in
+policy has something to find, and the test asserts the exact set of findings:
+nothing missing, nothing extra. Everything is seeded at test time, so age checks
+are evaluated two days after the scan (``evaluate(..., now=...)``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from scanner.collect import CollectOptions, collect_snapshot
+from scanner.engine import evaluate, evaluation_time, load_policies
+from scanner.mockaws import DlmStandIn, add_local_zones, mark_image_copy, mark_snapshot_copy
+from scanner.model.link import link_snapshot
+from scanner.model.snapshot import validate_snapshot
+
+pytestmark = pytest.mark.slow
+
+WEST, EAST = "us-west-2", "us-east-1"
+LOCAL_ZONE = "us-west-2-lax-1a"  # parent us-west-2a
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/AWSDataLifecycleManagerDefaultRole"
+
+
+def tag_spec(kind: str, **tags: str) -> list[dict[str, Any]]:
+    return [{"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
+
+
+def instance_ids(reservation: dict[str, Any]) -> list[str]:
+    return [instance["InstanceId"] for instance in reservation["Instances"]]
+
+
+def seed(dlm: DlmStandIn) -> dict[str, Any]:
+    """The estate; returns the ids the expected findings name."""
+    ids: dict[str, Any] = {}
+    ec2 = boto3.client("ec2", region_name=WEST)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = {
+        zone: ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"][
+            "SubnetId"
+        ]
+        for zone, cidr in (
+            ("us-west-2a", "10.0.1.0/24"),
+            ("us-west-2b", "10.0.2.0/24"),
+            (LOCAL_ZONE, "10.0.3.0/24"),
+        )
+    }
+    web_ami = ec2.register_image(
+        Name="web",
+        RootDeviceName="/dev/xvda",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
+    )["ImageId"]
+    batch_ami = ec2.register_image(
+        Name="batch",
+        RootDeviceName="/dev/xvda",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
+    )["ImageId"]
+    ids.update(web_ami=web_ami, batch_ami=batch_ami)
+
+    # A tag fleet in one zone, with an AMI policy; the first has a backed-up data volume.
+    api = instance_ids(
+        ec2.run_instances(
+            ImageId=web_ami,
+            MinCount=2,
+            MaxCount=2,
+            SubnetId=subnet["us-west-2a"],
+            TagSpecifications=tag_spec("instance", Service="api", AmiBackup="weekly"),
+        )
+    )
+    data = ec2.create_volume(
+        AvailabilityZone="us-west-2a", Size=20, TagSpecifications=tag_spec("volume", Backup="daily")
+    )["VolumeId"]
+    ec2.attach_volume(VolumeId=data, InstanceId=api[0], Device="/dev/sdf")
+    data_snapshot = ec2.create_snapshot(
+        VolumeId=data, TagSpecifications=tag_spec("snapshot", Backup="daily")
+    )["SnapshotId"]
+    lonely_snapshot = ec2.create_snapshot(VolumeId=data, Description="manual")["SnapshotId"]
+    # A bastion alone in a Local Zone, with no AMI policy.
+    bastion = instance_ids(
+        ec2.run_instances(
+            ImageId=web_ami,
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=subnet[LOCAL_ZONE],
+            TagSpecifications=tag_spec("instance", Fleet="bastion"),
+        )
+    )[0]
+    ids.update(
+        api=api,
+        data=data,
+        data_snapshot=data_snapshot,
+        lonely_snapshot=lonely_snapshot,
+        bastion=bastion,
+    )
+
+    elbv2 = boto3.client("elbv2", region_name=WEST)
+    alb = elbv2.create_load_balancer(
+        Name="web-alb", Subnets=[subnet["us-west-2a"], subnet["us-west-2b"]]
+    )
+    alb_arn = alb["LoadBalancers"][0]["LoadBalancerArn"]
+    elbv2.create_load_balancer(
+        Name="edge-nlb", Type="network", Subnets=[subnet["us-west-2a"], subnet[LOCAL_ZONE]]
+    )
+    group = elbv2.create_target_group(
+        Name="api-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance"
+    )
+    group_arn = group["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.create_listener(
+        LoadBalancerArn=alb_arn,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
+    )
+    elbv2.register_targets(TargetGroupArn=group_arn, Targets=[{"Id": i, "Port": 80} for i in api])
+    ids["target_group"] = group_arn
+    elb = boto3.client("elb", region_name=WEST)
+    elb.create_load_balancer(
+        LoadBalancerName="legacy",
+        Subnets=[subnet["us-west-2a"]],
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}],
+    )
+
+    template = ec2.create_launch_template(
+        LaunchTemplateName="web",
+        LaunchTemplateData={"ImageId": web_ami, "InstanceType": "t3.micro"},
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    autoscaling = boto3.client("autoscaling", region_name=WEST)
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName="batch", ImageId=batch_ami, InstanceType="t3.micro"
+    )
+    for name, subnets, extra in (
+        (
+            "web-asg",
+            ["us-west-2a", "us-west-2b"],
+            {
+                "TargetGroupARNs": [group_arn],
+                "HealthCheckType": "ELB",
+                "LaunchTemplate": {"LaunchTemplateId": template, "Version": "$Latest"},
+            },
+        ),
+        (
+            "edge-asg",
+            [LOCAL_ZONE, "us-west-2a"],
+            {"LaunchTemplate": {"LaunchTemplateId": template}},
+        ),
+        (
+            "batch-asg",
+            ["us-west-2b"],
+            {"LoadBalancerNames": ["legacy"], "LaunchConfigurationName": "batch"},
+        ),
+    ):
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            MinSize=0,
+            MaxSize=2,
+            DesiredCapacity=0,
+            VPCZoneIdentifier=",".join(subnet[zone] for zone in subnets),
+            **extra,
+        )
+
+    # us-east-1 holds the copies; its DLM answers AccessDenied.
+    east = boto3.client("ec2", region_name=EAST)
+    copied_snapshot = east.copy_snapshot(SourceSnapshotId=data_snapshot, SourceRegion=WEST)[
+        "SnapshotId"
+    ]
+    mark_snapshot_copy(
+        copied_snapshot, region=EAST, source_snapshot_id=data_snapshot, source_region=WEST
+    )
+    copied_ami = east.copy_image(SourceImageId=web_ami, SourceRegion=WEST, Name="web")["ImageId"]
+    mark_image_copy(copied_ami, region=EAST, source_image_id=web_ami, source_region=WEST)
+    dr = instance_ids(east.run_instances(ImageId=copied_ami, MinCount=1, MaxCount=1))[0]
+    ids.update(copied_snapshot=copied_snapshot, copied_ami=copied_ami, dr=dr)
+    dlm.fail(400, "AccessDeniedException", "not authorized", region=EAST)
+
+    daily = dlm.create_policy(
+        WEST,
+        ExecutionRoleArn=ROLE,
+        Description="daily",
+        State="ENABLED",
+        PolicyDetails={
+            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
+            "ResourceTypes": ["VOLUME"],
+            "ResourceLocations": ["CLOUD"],
+            "TargetTags": [{"Key": "Backup", "Value": "daily"}],
+            "Schedules": [
+                {
+                    "Name": "daily",
+                    "CreateRule": {"Interval": 24, "IntervalUnit": "HOURS"},
+                    "RetainRule": {"Count": 7},
+                    "CrossRegionCopyRules": [
+                        {
+                            "TargetRegion": EAST,
+                            "Encrypted": False,
+                            "RetainRule": {"Interval": 7, "IntervalUnit": "DAYS"},
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    weekly = dlm.create_policy(
+        WEST,
+        ExecutionRoleArn=ROLE,
+        Description="weekly AMIs",
+        State="ENABLED",
+        PolicyDetails={
+            "PolicyType": "IMAGE_MANAGEMENT",
+            "ResourceTypes": ["INSTANCE"],
+            "TargetTags": [{"Key": "AmiBackup", "Value": "weekly"}],
+            "Schedules": [
+                {
+                    "Name": "weekly",
+                    "CreateRule": {"CronExpression": "cron(0 3 ? * SUN *)"},
+                    "RetainRule": {"Count": 4},
+                }
+            ],
+        },
+    )
+    paused = dlm.create_policy(
+        WEST,
+        ExecutionRoleArn=ROLE,
+        Description="paused",
+        State="DISABLED",
+        PolicyDetails={
+            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
+            "ResourceTypes": ["VOLUME"],
+            "TargetTags": [{"Key": "Backup", "Value": "hourly"}],
+            "Schedules": [
+                {
+                    "Name": "hourly",
+                    "CreateRule": {"Interval": 1, "IntervalUnit": "HOURS"},
+                    "RetainRule": {"Count": 24},
+                }
+            ],
+        },
+    )
+    ids.update(daily=daily, weekly=weekly, paused=paused)
+    ids["volumes"] = {
+        region: {
+            v["VolumeId"]: v
+            for v in boto3.client("ec2", region_name=region).describe_volumes()["Volumes"]
+        }
+        for region in (WEST, EAST)
+    }
+    ids["ami_snapshots"] = {
+        image["ImageId"]: [
+            m["Ebs"]["SnapshotId"] for m in image["BlockDeviceMappings"] if "Ebs" in m
+        ]
+        for image in ec2.describe_images(ImageIds=[web_ami, batch_ami])["Images"]
+    }
+    return ids
+
+
+@pytest.fixture(scope="module")
+def scan() -> Iterator[tuple[dict, dict]]:
+    environment = pytest.MonkeyPatch()
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": EAST,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    }.items():
+        environment.setenv(name, value)
+    environment.delenv("AWS_PROFILE", raising=False)
+    try:
+        with add_local_zones(WEST), mock_aws(), DlmStandIn() as dlm:
+            environment.setenv("AWS_ENDPOINT_URL_DLM", dlm.endpoint_url)
+            ids = seed(dlm)
+            snapshot = collect_snapshot(
+                CollectOptions(regions=[WEST, EAST], max_workers=2, rate_limit=1000)
+            )
+            yield snapshot, ids
+    finally:
+        environment.undo()
+
+
+def findings_of(snapshot: dict) -> list:
+    model = link_snapshot(snapshot)
+    later = evaluation_time(snapshot) + timedelta(days=2)
+    return evaluate(model, load_policies(), now=later).findings
+
+
+def test_the_snapshot_is_valid(scan) -> None:
+    snapshot, _ = scan
+    validate_snapshot(snapshot)
+    assert [
+        (e["region"], e["service"], e["code"])
+        for e in snapshot["errors"] + [e for unit in snapshot["units"] for e in unit["errors"]]
+    ] == [(EAST, "dlm", "AccessDeniedException")]
+
+
+def test_exactly_the_expected_findings(scan) -> None:
+    snapshot, ids = scan
+    api, bastion, dr = ids["api"], ids["bastion"], ids["dr"]
+    west_volumes, east_volumes = ids["volumes"][WEST], ids["volumes"][EAST]
+    root = {v for v, d in west_volumes.items() if v != ids["data"]}
+    expected = {
+        ("asg-single-az", "batch-asg", "open"),
+        ("asg-no-elb-health-check", "batch-asg", "open"),
+        ("elb-single-az", "legacy", "open"),
+        ("elbv2-targets-single-az", ids["target_group"].split(":targetgroup/")[1], "open"),
+        ("elb-cross-zone-disabled", "elbv2/edge-nlb", "open"),
+        ("fleet-single-az", "tag/Service=api", "open"),
+        ("fleet-single-az", "tag/Fleet=bastion", "open"),
+        ("local-zone-failover-to-parent", "asg/edge-asg", "open"),
+        ("local-zone-failover-to-parent", "elbv2/edge-nlb", "open"),
+        ("local-zone-no-failover", "tag/Fleet=bastion", "open"),
+        ("instance-no-dlm-ami-policy", bastion, "open"),
+        ("instance-no-dlm-ami-policy", dr, "unknown"),
+        ("dlm-policy-disabled", ids["paused"], "open"),
+        ("dlm-policy-no-cross-region-copy", ids["weekly"], "open"),
+        ("snapshot-not-copied-cross-region", ids["lonely_snapshot"], "open"),
+        ("ami-not-copied-cross-region", ids["batch_ami"], "open"),
+        *{
+            ("snapshot-not-copied-cross-region", s, "open")
+            for s in ids["ami_snapshots"][ids["batch_ami"]]
+        },
+        *{("volume-no-dlm-policy", v, "open") for v in root},
+        *{("volume-no-recent-snapshot", v, "open") for v in root},
+        *{("volume-no-dlm-policy", v, "unknown") for v in east_volumes},
+        *{("volume-no-recent-snapshot", v, "open") for v in east_volumes},
+    }
+    actual = {(f.policy_id, f.resource_id, f.status) for f in findings_of(snapshot)}
+    assert actual == expected
+    assert (
+        len(root) == 3 and len(east_volumes) == 1
+    )  # three instances in us-west-2, one in us-east-1
+    assert api[0] not in {resource for _, resource, _ in actual}
+
+
+def test_evaluation_is_byte_for_byte_reproducible(scan) -> None:
+    snapshot, _ = scan
+    runs = [
+        json.dumps(
+            [dataclasses.asdict(f) for f in findings_of(json.loads(json.dumps(snapshot)))],
+            sort_keys=True,
+        )
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
