@@ -35,14 +35,18 @@ def _csv(value: str) -> list[str]:
 
 
 def _add_collection_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("collection (AWS access through the standard credential chain)")
+    group = parser.add_argument_group(
+        "collection (AWS access through the standard credential chain)"
+    )
     group.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / the default chain)")
     regions = group.add_mutually_exclusive_group()
     regions.add_argument("--regions", type=_csv, metavar="R1,R2", help="only these Regions")
     regions.add_argument(
         "--all-regions", action="store_true", help="every Region enabled for the account (default)"
     )
-    group.add_argument("--max-workers", type=int, default=8, metavar="N", help="parallel units (default 8)")
+    group.add_argument(
+        "--max-workers", type=int, default=8, metavar="N", help="parallel units (default 8)"
+    )
     group.add_argument(
         "--rate-limit",
         type=float,
@@ -52,7 +56,9 @@ def _add_collection_options(parser: argparse.ArgumentParser) -> None:
     )
     accounts = group.add_mutually_exclusive_group()
     accounts.add_argument("--accounts", type=_csv, metavar="ID,ID", help="accounts to scan")
-    accounts.add_argument("--accounts-file", metavar="FILE", help="accounts to scan, one id per line")
+    accounts.add_argument(
+        "--accounts-file", metavar="FILE", help="accounts to scan, one id per line"
+    )
     accounts.add_argument(
         "--organization", action="store_true", help="every active account of the AWS Organization"
     )
@@ -81,8 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="collect (or load a snapshot), evaluate, report")
     _add_collection_options(scan)
     scan.add_argument("--snapshot", metavar="FILE", help="scan a saved snapshot; no AWS access")
-    scan.add_argument("--policies", action="append", default=[], metavar="DIR", help="more policies")
-    scan.add_argument("--config", metavar="FILE", help="disable policies, override severity/parameters")
+    scan.add_argument(
+        "--policies", action="append", default=[], metavar="DIR", help="more policies"
+    )
+    scan.add_argument(
+        "--config", metavar="FILE", help="disable policies, override severity/parameters"
+    )
     scan.add_argument("--waivers", metavar="FILE", help="waived findings (reason, owner, expiry)")
     scan.add_argument("--baseline", metavar="FILE", help="a previous findings.json")
     scan.add_argument("--output-dir", default="stormproof-out", metavar="DIR")

@@ -86,9 +86,22 @@ def _zone(
     }
 
 
+class FragmentError(ValueError):
+    """A fragment too malformed to expand (the test runner reports it as a failed case)."""
+
+
 def expand_fragment(fragment: dict[str, Any] | None) -> dict[str, Any]:
     """A complete snapshot from a fragment (``units: [...]``, or ``resources:`` for one unit)."""
-    fragment = copy.deepcopy(fragment or {})
+    try:
+        return _expand(copy.deepcopy(fragment or {}))
+    except FragmentError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        detail = f"missing {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        raise FragmentError(f"the fragment has an unexpected shape ({detail})") from exc
+
+
+def _expand(fragment: dict[str, Any]) -> dict[str, Any]:
     finished_at = fragment.get("finished_at", DEFAULT_FINISHED_AT)
     units = fragment.get("units")
     global_errors = fragment.get("errors", []) if units is not None else []
@@ -125,6 +138,10 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
     zones = [context.zone(z) for z in unit["zones"]] if "zones" in unit else default_zones(region)
     resources: dict[str, list[Record]] = {}
     for key, records in (unit.get("resources") or {}).items():
+        if not isinstance(records, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("id"), str) for r in records
+        ):
+            raise FragmentError(f"resources.{key} must be a list of records, each with a string id")
         expander = _EXPANDERS.get(key)
         resources[key] = [expander(context, dict(r)) if expander else dict(r) for r in records]
     context.resolve_references(resources)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from scanner.engine.evaluate import FAIL, OUT_OF_SCOPE, PASS, UNKNOWN, evaluation_time, judge
-from scanner.engine.fragments import expand_fragment
+from scanner.engine.fragments import FragmentError, expand_fragment
 from scanner.engine.policy import Policy, PolicyCase
 from scanner.errors import InputError, Location
 from scanner.model.link import link_snapshot
@@ -39,7 +39,11 @@ def run_case(policy: Policy, case: PolicyCase) -> CaseResult:
     except InputError as exc:
         result.problems.append(f"case parameters: {exc.message}")
         return result
-    snapshot = expand_fragment(case.snapshot)
+    try:
+        snapshot = expand_fragment(case.snapshot)
+    except FragmentError as exc:
+        result.problems.append(str(exc))
+        return result
     try:
         validate_snapshot(snapshot, source=str(case.location))
     except InputError as exc:

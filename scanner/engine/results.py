@@ -63,7 +63,13 @@ class Finding:
         return hashlib.sha256(f"{self.policy_id}\x00{self.arn}".encode()).hexdigest()
 
     def sort_key(self) -> tuple:
-        return (SEVERITY_RANK.get(self.severity, 99), self.policy_id, self.account, self.region, self.arn)
+        return (
+            SEVERITY_RANK.get(self.severity, 99),
+            self.policy_id,
+            self.account,
+            self.region,
+            self.arn,
+        )
 
 
 @dataclass

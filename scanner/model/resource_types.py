@@ -30,11 +30,15 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType(
             "launch_template_version", "launch_template_versions", "ec2", "Launch template version"
         ),
-        ResourceType("auto_scaling_group", "auto_scaling_groups", "autoscaling", "Auto Scaling group"),
+        ResourceType(
+            "auto_scaling_group", "auto_scaling_groups", "autoscaling", "Auto Scaling group"
+        ),
         ResourceType(
             "launch_configuration", "launch_configurations", "autoscaling", "Launch configuration"
         ),
-        ResourceType("classic_load_balancer", "classic_load_balancers", "elb", "Classic Load Balancer"),
+        ResourceType(
+            "classic_load_balancer", "classic_load_balancers", "elb", "Classic Load Balancer"
+        ),
         ResourceType("load_balancer", "load_balancers", "elbv2", "Load balancer (ALB/NLB/GWLB)"),
         ResourceType("target_group", "target_groups", "elbv2", "Target group"),
         ResourceType("dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy"),

@@ -37,7 +37,9 @@ def validate_snapshot(document: Any, source: str = "<snapshot>") -> None:
     if not isinstance(document, dict):
         raise InputError("not a stormproof snapshot (top level is not an object)", Location(source))
     if document.get("format") != FORMAT:
-        raise InputError(f"not a stormproof snapshot (format is {document.get('format')!r})", Location(source))
+        raise InputError(
+            f"not a stormproof snapshot (format is {document.get('format')!r})", Location(source)
+        )
     version = document.get("version")
     if isinstance(version, int) and version > FORMAT_VERSION:
         raise InputError(
@@ -78,7 +80,9 @@ def load_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", Location(source, exc.lineno, exc.colno)) from exc
+        raise InputError(
+            f"not valid JSON: {exc.msg}", Location(source, exc.lineno, exc.colno)
+        ) from exc
     validate_snapshot(document, source)
     return document
 

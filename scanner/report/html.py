@@ -45,7 +45,7 @@ class Bar:
 
 def embed_json(value: Any) -> Markup:
     """JSON that is safe inside a ``<script type="application/json">`` element."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     for char, escaped in _JSON_ESCAPES.items():
         text = text.replace(char, escaped)
     return Markup(text)

@@ -120,5 +120,8 @@ def findings_document(report: ScanReport) -> dict[str, Any]:
 
 def render_findings_json(report: ScanReport) -> str:
     return (
-        json.dumps(findings_document(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        json.dumps(
+            findings_document(report), indent=2, sort_keys=True, ensure_ascii=False, default=str
+        )
+        + "\n"
     )

@@ -177,7 +177,7 @@ def _document(run_fields: dict[str, Any], results: list[dict], notes: list[dict]
 
 
 def _dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
 def render_sarif(report: ScanReport, options: SarifOptions | None = None) -> str:

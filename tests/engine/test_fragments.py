@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from scanner.engine import load_policies
-from scanner.engine.fragments import DEFAULT_ACCOUNT, default_zones, expand_fragment
+from scanner.engine.fragments import (
+    DEFAULT_ACCOUNT,
+    FragmentError,
+    default_zones,
+    expand_fragment,
+)
 from scanner.errors import InputError
 from scanner.model.snapshot import validate_snapshot
 
@@ -52,6 +57,27 @@ def test_a_bad_fragment_fails_snapshot_validation() -> None:
     snapshot = expand_fragment({"resources": {"volumes": [{"id": "vol-1", "size_gib": "big"}]}})
     with pytest.raises(InputError, match=r"size_gib"):
         validate_snapshot(snapshot)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "message"),
+    [
+        (
+            {"resources": {"instances": [{"zone": "us-east-1a"}]}},
+            "resources.instances must be a list",
+        ),
+        ({"resources": {"instances": {"id": "i-1"}}}, "resources.instances must be a list"),
+        (
+            {"resources": {}, "errors": [{"code": "AccessDenied"}]},
+            "unexpected shape (missing 'service')",
+        ),
+        ({"units": "us-east-1"}, "unexpected shape"),
+    ],
+)
+def test_a_malformed_fragment_is_a_clear_error(fragment: dict, message: str) -> None:
+    with pytest.raises(FragmentError) as raised:
+        expand_fragment(fragment)
+    assert message in str(raised.value)
 
 
 def test_default_zones_carry_parents() -> None:

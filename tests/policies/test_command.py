@@ -133,6 +133,19 @@ def test_test_reports_a_failing_custom_case(tmp_path: Path, capsys) -> None:
     ]
 
 
+def test_test_reports_a_malformed_fragment_without_a_traceback(tmp_path: Path, capsys) -> None:
+    folder = custom_dir(tmp_path)
+    policy_file = folder / "team-instances-tagged.yaml"
+    policy_file.write_text(policy_file.read_text().replace("- {id: i-bare}", "- {name: i-bare}"))
+    assert main(["policies", "test", str(folder)]) == ExitCode.FINDINGS
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1] == (
+        f"    {policy_file}:13:5: tagged and untagged: "
+        "resources.instances must be a list of records, each with a string id"
+    )
+    assert "Traceback" not in out + err
+
+
 def test_test_passes_a_good_custom_case(tmp_path: Path, capsys) -> None:
     assert main(["policies", "test", str(custom_dir(tmp_path))]) == ExitCode.CLEAN
     assert capsys.readouterr().out == "ok        team-instances-tagged (1 cases)\n"

@@ -91,3 +91,17 @@ def test_output_is_byte_identical_for_the_same_input() -> None:
     first, second = render_findings_json(sample_report()), render_findings_json(sample_report())
     assert first == second
     assert list(json.loads(first)) == sorted(json.loads(first))
+
+
+def test_evidence_values_json_cannot_express_are_written_as_text() -> None:
+    import datetime as dt
+
+    from scanner.report.html import render_html
+    from scanner.report.sarif import render_sarif
+
+    report = sample_report()
+    report.findings[0].evidence = {"newest_snapshot": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
+    document = json.loads(render_findings_json(report))
+    assert document["findings"][0]["evidence"] == {"newest_snapshot": "2026-01-01 00:00:00+00:00"}
+    assert "2026-01-01 00:00:00+00:00" in render_sarif(report)
+    assert "2026-01-01 00:00:00+00:00" in render_html(report)
