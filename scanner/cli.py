@@ -169,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"stormproof: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+            f"stormproof: internal error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for details)",
             file=sys.stderr,
         )
         return 70

@@ -38,7 +38,7 @@ class PolicyMeta:
 
 @dataclass
 class Finding:
-    """One resource that violates (status ``open``) or cannot be judged (``unknown``) by one policy."""
+    """One resource that violates (``open``) or cannot be judged (``unknown``) by one policy."""
 
     policy_id: str
     severity: str
