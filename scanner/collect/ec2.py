@@ -82,6 +82,7 @@ def _instances(ctx: UnitContext) -> list[dict[str, Any]] | None:
                 vpc_id=instance.get("VpcId"),
                 image_id=instance.get("ImageId"),
                 root_device_type=instance.get("RootDeviceType"),
+                root_device_name=instance.get("RootDeviceName"),
                 volume_ids=[
                     mapping["Ebs"]["VolumeId"]
                     for mapping in instance.get("BlockDeviceMappings", [])

@@ -45,6 +45,18 @@ ALLOWED_OPERATIONS: frozenset[str] = frozenset(
     }
 )
 
+# Calls made only with the caller's own credentials, to find and reach the accounts of a
+# multi-account scan; never made inside a scanned account, so they are not in the scan-role
+# policy but in the caller policy (`stormproof iam-policy --caller`). sts:AssumeRole is not a
+# Describe/List/Get, yet it changes nothing in any account: it only issues short-lived
+# credentials for the scan role. It is allowed here explicitly, and on caller clients only.
+CALLER_OPERATIONS: frozenset[str] = frozenset(
+    {
+        "sts:AssumeRole",
+        "organizations:ListAccounts",
+    }
+)
+
 READ_ONLY_PREFIXES: tuple[str, ...] = ("Describe", "List", "Get")
 
 
@@ -52,27 +64,35 @@ class ReadOnlyViolation(RuntimeError):
     """An operation outside the allowlist was attempted; it was refused before being sent."""
 
 
-def is_allowed(service: str, operation: str) -> bool:
-    return f"{service}:{operation}" in ALLOWED_OPERATIONS
+def is_allowed(
+    service: str, operation: str, allowed: frozenset[str] = ALLOWED_OPERATIONS
+) -> bool:
+    return f"{service}:{operation}" in allowed
 
 
-def install_readonly_guard(client: BaseClient) -> None:
-    """Refuse, on this client, every operation that is not in :data:`ALLOWED_OPERATIONS`."""
+def install_readonly_guard(
+    client: BaseClient, allowed: frozenset[str] = ALLOWED_OPERATIONS
+) -> None:
+    """Refuse, on this client, every operation that is not in ``allowed``.
+
+    Clients of scanned accounts get :data:`ALLOWED_OPERATIONS`; only the caller's own
+    clients also get :data:`CALLER_OPERATIONS`.
+    """
     service = client.meta.service_model.service_name
 
     def refuse_before_call(model: Any = None, **_: Any) -> None:
-        _check(service, model.name)
+        _check(service, model.name, allowed)
 
     def refuse_before_send(event_name: str = "", **_: Any) -> None:
-        _check(service, event_name.rsplit(".", 1)[-1])
+        _check(service, event_name.rsplit(".", 1)[-1], allowed)
 
     events = client.meta.events
     events.register_first("before-call", refuse_before_call, unique_id="stormproof-readonly-call")
     events.register_first("before-send", refuse_before_send, unique_id="stormproof-readonly-send")
 
 
-def _check(service: str, operation: str) -> None:
-    if not is_allowed(service, operation):
+def _check(service: str, operation: str, allowed: frozenset[str]) -> None:
+    if not is_allowed(service, operation, allowed):
         raise ReadOnlyViolation(
             f"refused {service}:{operation}: stormproof is read-only and only makes the "
             "calls in its allowlist (see `stormproof iam-policy`)"
@@ -103,5 +123,36 @@ def iam_policy_document() -> dict[str, Any]:
                 "Action": actions,
                 "Resource": "*",
             }
+        ],
+    }
+
+
+DEFAULT_SCAN_ROLE_NAME = "stormproof"
+
+
+def caller_policy_document(role_name: str | None = None) -> dict[str, Any]:
+    """What the caller of a multi-account scan needs on top of its own account's scan policy.
+
+    ``sts:AssumeRole`` into the scan role of every account (``--role-name``), and
+    ``organizations:ListAccounts`` for ``--organization`` (in the management account or a
+    delegated administrator).
+    """
+    role = role_name or DEFAULT_SCAN_ROLE_NAME
+    listing = sorted(iam_action(op) for op in CALLER_OPERATIONS if op != "sts:AssumeRole")
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "StormproofAssumeScanRole",
+                "Effect": "Allow",
+                "Action": [iam_action("sts:AssumeRole")],
+                "Resource": f"arn:aws:iam::*:role/{role}",
+            },
+            {
+                "Sid": "StormproofListOrganizationAccounts",
+                "Effect": "Allow",
+                "Action": listing,
+                "Resource": "*",
+            },
         ],
     }

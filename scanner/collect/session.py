@@ -19,7 +19,7 @@ from botocore.exceptions import ProfileNotFound
 from scanner import __version__
 from scanner.collect.calls import CallCounter
 from scanner.collect.ratelimit import TokenBucket
-from scanner.collect.readonly import install_readonly_guard
+from scanner.collect.readonly import ALLOWED_OPERATIONS, install_readonly_guard
 from scanner.errors import InputError
 
 # Total attempts per request (first try included), unless AWS_MAX_ATTEMPTS / the profile's
@@ -56,8 +56,15 @@ class ClientFactory:
     clients themselves are used from one unit's thread each.
     """
 
-    def __init__(self, session: boto3.Session, rate_limit: float, max_workers: int = 8) -> None:
+    def __init__(
+        self,
+        session: boto3.Session,
+        rate_limit: float,
+        max_workers: int = 8,
+        allowed: frozenset[str] = ALLOWED_OPERATIONS,
+    ) -> None:
         self.session = session
+        self.allowed = allowed  # the caller's factory also allows CALLER_OPERATIONS
         self._config = client_config(session, max_pool_connections=max(10, max_workers))
         self._rate_limit = rate_limit
         self._buckets: dict[str, TokenBucket] = {}
@@ -68,7 +75,7 @@ class ClientFactory:
         with self._lock:
             client = self.session.client(service, region_name=region, config=self._config)
             bucket = self._buckets.setdefault(service, TokenBucket(self._rate_limit))
-        install_readonly_guard(client)
+        install_readonly_guard(client, self.allowed)
         bucket.install(client)
         counter.install(client)
         return client
