@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from scanner import __version__
 from scanner.errors import ExitCode, StormproofError
+from scanner.interrupts import announce, exit_if_threads_linger, interrupts_unwind
 
 EXIT_CODES_HELP = """exit codes:
   0    clean: no open finding at or above --fail-on, collection complete
@@ -145,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     policies.set_defaults(handler="scanner.commands.policies:run")
 
     iam = commands.add_parser("iam-policy", help="print the least-privilege IAM policy")
+    iam.add_argument(
+        "--caller",
+        action="store_true",
+        help="the multi-account caller's extra policy (sts:AssumeRole, organizations:ListAccounts)",
+    )
+    iam.add_argument("--role-name", metavar="NAME", help="scan role named in --caller's policy")
     iam.set_defaults(handler="scanner.commands.iam_policy:run")
 
     demo = commands.add_parser("demo", help="scan an embedded mock AWS estate; no account needed")
@@ -157,13 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, _, function_name = args.handler.partition(":")
     try:
-        handler = getattr(importlib.import_module(module_name), function_name)
-        return int(handler(args))
+        with interrupts_unwind():  # SIGTERM too: unwind, clean up, exit 130
+            handler = getattr(importlib.import_module(module_name), function_name)
+            return int(handler(args))
     except StormproofError as exc:
         print(f"stormproof: {exc}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
-        print("stormproof: interrupted; no partial output was written", file=sys.stderr)
+        announce()
+        exit_if_threads_linger(ExitCode.INTERRUPTED)  # collection threads may sit in a read
         return int(ExitCode.INTERRUPTED)
     except Exception as exc:
         if args.debug:

@@ -20,6 +20,7 @@ PAGE_SIZES: dict[str, tuple[str, int]] = {
     "elb:DescribeLoadBalancers": ("PageSize", 400),
     "elbv2:DescribeLoadBalancers": ("PageSize", 400),
     "elbv2:DescribeTargetGroups": ("PageSize", 400),
+    "organizations:ListAccounts": ("MaxResults", 20),
 }
 
 # Batched calls: how many names / ARNs / ids one request may carry.

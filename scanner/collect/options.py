@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import boto3
 
+from scanner.collect.accounts import AccountSelection
 from scanner.errors import InputError
 
 REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
@@ -18,8 +19,8 @@ class AccountTarget(NamedTuple):
     """One account to collect and the session that reaches it.
 
     ``account_id`` may be ``None``: it is then read with ``sts:GetCallerIdentity``.
-    Today the collector targets the caller's own account; multi-account collection
-    adds one target per assumed role.
+    A multi-account scan (:class:`AccountSelection`) makes one target per account:
+    the caller's own session for its own account, an assumed role for the others.
     """
 
     account_id: str | None
@@ -34,6 +35,7 @@ class CollectOptions:
     rate_limit: float = 10.0  # client-side requests per second per account and service
     shard: str | None = None  # "K/N": only the K-th of N slices of the units
     accounts: list[AccountTarget] | None = None  # None: the caller's own account via `profile`
+    selection: AccountSelection | None = None  # multi-account: resolved at collection time
 
     def validate(self) -> None:
         """Raise :class:`InputError` for a value the user got wrong."""
@@ -50,6 +52,8 @@ class CollectOptions:
                     f"--regions: {', '.join(bad)} is not a Region name (e.g. us-east-1)"
                 )
         shard_slice(self.shard)
+        if self.accounts is not None and self.selection is not None:
+            raise InputError("give either account targets or an account selection, not both")
 
 
 def shard_slice(shard: str | None) -> tuple[int, int] | None:

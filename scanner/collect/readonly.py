@@ -64,9 +64,7 @@ class ReadOnlyViolation(RuntimeError):
     """An operation outside the allowlist was attempted; it was refused before being sent."""
 
 
-def is_allowed(
-    service: str, operation: str, allowed: frozenset[str] = ALLOWED_OPERATIONS
-) -> bool:
+def is_allowed(service: str, operation: str, allowed: frozenset[str] = ALLOWED_OPERATIONS) -> bool:
     return f"{service}:{operation}" in allowed
 
 

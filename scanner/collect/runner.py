@@ -1,15 +1,22 @@
 """Run every (account, Region) unit in parallel and assemble the snapshot document.
 
-Account-level calls (who am I, which Regions) come first; then units run on a
-thread pool (``max_workers``), each self-contained. The document returned is
-valid against ``schemas/snapshot.schema.json``; the caller writes it with
-:func:`scanner.model.snapshot.dump_snapshot`.
+Account-level calls (who am I, which accounts, AssumeRole, which Regions) come
+first, accounts in parallel; then units run on a thread pool (``max_workers``),
+each self-contained, and are handed on as they finish (:func:`collect_units`), so
+``stormproof collect`` streams them to disk
+(:class:`scanner.model.snapshot_stream.SnapshotStreamWriter`). :func:`collect_snapshot`
+keeps them in memory instead, for callers that need the whole document; it is
+valid against ``schemas/snapshot.schema.json``.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from scanner import __version__
@@ -18,8 +25,10 @@ from scanner.collect.context import UnitContext
 from scanner.collect.normalize import now_utc, partition_of_arn, partition_of_region
 from scanner.collect.options import AccountTarget, CollectOptions, shard_slice
 from scanner.collect.progress import Reporter, SilentReporter
+from scanner.collect.readonly import ALLOWED_OPERATIONS, CALLER_OPERATIONS
 from scanner.collect.regions import RegionStatus, discover_regions, home_region
 from scanner.collect.session import ClientFactory, new_session
+from scanner.collect.targets import resolve_targets
 from scanner.collect.unit import collect_unit
 from scanner.model.snapshot import FORMAT, FORMAT_VERSION
 
@@ -38,31 +47,60 @@ class PlannedUnit:
 
 def collect_snapshot(options: CollectOptions, *, reporter: Reporter | None = None) -> dict:
     """Collect every unit ``options`` selects; AWS failures are recorded, never raised."""
+    units: list[dict[str, Any]] = []
+    document = collect_units(options, units.append, reporter=reporter)
+    units.sort(key=lambda unit: (unit["account"], unit["region"]))
+    document["units"] = units
+    return document
+
+
+def collect_units(
+    options: CollectOptions,
+    sink: Callable[[dict[str, Any]], None],
+    *,
+    reporter: Reporter | None = None,
+) -> dict[str, Any]:
+    """Hand each unit to ``sink`` as it finishes; return the rest of the document (no ``units``).
+
+    Only ``max_workers`` units are in flight and none is kept once handed on, so
+    memory stays bounded by the largest units, whatever the number of accounts.
+    ``sink`` sees units in completion order; a writer that needs an order sorts.
+    """
     options.validate()
     reporter = reporter or SilentReporter()
     started_at = now_utc()
     account_counter = CallCounter("account")
     account_errors: list[dict[str, Any]] = []
-    targets = options.accounts or [AccountTarget(None, new_session(options.profile))]
-    planned: list[PlannedUnit] = []
-    partitions: list[str] = []
-    for target in targets:
-        factory = ClientFactory(target.session, options.rate_limit, options.max_workers)
-        found = _plan_account(factory, target, options, account_counter, account_errors)
-        planned.extend(found)
-        partitions.extend(unit.partition for unit in found)
+    caller_session = new_session(options.profile)
+    caller_factory = ClientFactory(
+        caller_session,
+        options.rate_limit,
+        options.max_workers,
+        allowed=ALLOWED_OPERATIONS | CALLER_OPERATIONS,
+    )
+    targets = resolve_targets(
+        options, caller_session, caller_factory, account_counter, account_errors
+    )
+    planned = _plan_accounts(targets, caller_factory, options, account_counter, account_errors)
     planned = _shard(sorted(planned, key=lambda unit: unit.key), options.shard)
 
+    unit_calls: Counter[str] = Counter()
     reporter.start(len(planned))
-    units = _run_units(planned, options.max_workers, reporter)
+    for unit in _run_units(planned, options.max_workers):
+        unit_calls.update(unit["api_calls"])
+        sink(unit)
+        reporter.unit_done(unit)
     reporter.finish()
 
-    units.sort(key=lambda unit: (unit["account"], unit["region"]))
+    account_errors.sort(key=error_sort_key)
+    accounts = {unit.account for unit in planned}
+    accounts.update(e["account"] for e in account_errors if e["account"] is not None)
     scope: dict[str, Any] = {
-        "accounts": sorted({unit.account for unit in planned}),
+        "accounts": sorted(accounts),
         "regions": sorted({unit.region.name for unit in planned}),
         "shard": options.shard,
     }
+    partitions = sorted({unit.partition for unit in planned})
     if partitions:
         scope["partition"] = partitions[0]
     return {
@@ -73,15 +111,51 @@ def collect_snapshot(options: CollectOptions, *, reporter: Reporter | None = Non
         "finished_at": now_utc(),
         "scope": scope,
         # Totals: account-level calls plus every unit's (each unit also keeps its own).
-        "api_calls": merge_counts(account_counter.as_dict(), *(u["api_calls"] for u in units)),
+        "api_calls": merge_counts(account_counter.as_dict(), dict(unit_calls)),
         "errors": account_errors,
-        "units": units,
     }
+
+
+def error_sort_key(error: dict[str, Any]) -> tuple[str, ...]:
+    """A stable order for error entries (accounts are reached in parallel)."""
+    return tuple(
+        str(error.get(key) or "")
+        for key in ("account", "region", "service", "operation", "code", "message")
+    )
 
 
 def snapshot_errors(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every error entry of a snapshot: account-level first, then each unit's."""
     return [*document["errors"], *(e for unit in document["units"] for e in unit["errors"])]
+
+
+def _plan_accounts(
+    targets: list[AccountTarget],
+    caller_factory: ClientFactory,
+    options: CollectOptions,
+    counter: CallCounter,
+    errors: list[dict[str, Any]],
+) -> list[PlannedUnit]:
+    """Identify each account and list its Regions, accounts in parallel."""
+    lock = threading.Lock()
+
+    def plan(target: AccountTarget) -> list[PlannedUnit]:
+        # One rate-limit budget per account: the caller's own account shares the caller's.
+        factory = (
+            caller_factory
+            if target.session is caller_factory.session
+            else ClientFactory(target.session, options.rate_limit, options.max_workers)
+        )
+        found_errors: list[dict[str, Any]] = []
+        found = _plan_account(factory, target, options, counter, found_errors)
+        with lock:
+            errors.extend(found_errors)
+        return found
+
+    if len(targets) == 1:
+        return plan(targets[0])
+    with ThreadPoolExecutor(options.max_workers, thread_name_prefix="stormproof-plan") as pool:
+        return [unit for found in pool.map(plan, targets) for unit in found]
 
 
 def _plan_account(
@@ -115,28 +189,29 @@ def _shard(units: list[PlannedUnit], shard: str | None) -> list[PlannedUnit]:
     return [unit for index, unit in enumerate(units) if index % n == k - 1]
 
 
-def _run_units(
-    planned: list[PlannedUnit], max_workers: int, reporter: Reporter
-) -> list[dict[str, Any]]:
-    units: list[dict[str, Any]] = []
+def _run_units(planned: list[PlannedUnit], max_workers: int) -> Iterator[dict[str, Any]]:
+    """Yield units as they finish, with at most ``max_workers`` submitted at a time."""
+    remaining = iter(planned)
+    pending: set[Future[dict[str, Any]]] = set()
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="stormproof-unit")
     try:
-        futures = [
-            pool.submit(
-                collect_unit,
-                unit.factory.client,
-                unit.account,
-                unit.partition,
-                unit.region.name,
-                unit.region.opt_in_status,
-                unit.region.enabled,
-            )
-            for unit in planned
-        ]
-        for future in as_completed(futures):
-            unit = future.result()
-            units.append(unit)
-            reporter.unit_done(unit)
+        while True:
+            for unit in islice(remaining, max_workers - len(pending)):
+                pending.add(
+                    pool.submit(
+                        collect_unit,
+                        unit.factory.client,
+                        unit.account,
+                        unit.partition,
+                        unit.region.name,
+                        unit.region.opt_in_status,
+                        unit.region.enabled,
+                    )
+                )
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return units

@@ -3,13 +3,16 @@
 Credentials, Region and endpoints come only from boto3's standard chain, so
 ``AWS_PROFILE``, ``--profile``, ``AWS_ENDPOINT_URL`` and
 ``AWS_ENDPOINT_URL_<SERVICE>`` work exactly as they do for the AWS CLI. Every
-client gets botocore's adaptive retry mode, timeouts, the read-only guard, a
-request counter and the per-(account, service) rate limit.
+client gets botocore's adaptive retry mode, timeouts (``STORMPROOF_CONNECT_TIMEOUT``
+and ``STORMPROOF_READ_TIMEOUT`` override them), the read-only guard, a request
+counter and the per-(account, service) rate limit.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Mapping
 
 import boto3
 from botocore.client import BaseClient
@@ -27,6 +30,23 @@ from scanner.errors import InputError
 DEFAULT_MAX_ATTEMPTS = 8
 CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 60
+# Overrides, in seconds: a slow or hung endpoint costs at most timeout x attempts per call.
+CONNECT_TIMEOUT_ENV = "STORMPROOF_CONNECT_TIMEOUT"
+READ_TIMEOUT_ENV = "STORMPROOF_READ_TIMEOUT"
+
+
+def timeout_seconds(name: str, default: float, environ: Mapping[str, str] | None = None) -> float:
+    """A timeout from the environment variable ``name``, else ``default``; must be positive."""
+    raw = (os.environ if environ is None else environ).get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise InputError(f"{name} must be a positive number of seconds (got {raw!r})")
+    return value
 
 
 def new_session(profile: str | None) -> boto3.Session:
@@ -42,8 +62,8 @@ def client_config(session: boto3.Session, max_pool_connections: int = 10) -> Con
     configured = session._session.get_config_variable("max_attempts")
     return Config(
         retries={"mode": "adaptive", "total_max_attempts": configured or DEFAULT_MAX_ATTEMPTS},
-        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        connect_timeout=timeout_seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT_SECONDS),
+        read_timeout=timeout_seconds(READ_TIMEOUT_ENV, READ_TIMEOUT_SECONDS),
         max_pool_connections=max_pool_connections,
         user_agent_extra=f"stormproof/{__version__}",
     )

@@ -15,19 +15,30 @@ MAX_ERRORS_SHOWN = 10
 
 
 def run(args: argparse.Namespace) -> int:
-    from scanner.collect import collect_snapshot, snapshot_errors
+    """Collect, streaming each unit to the snapshot file as it finishes (bounded memory)."""
     from scanner.collect.progress import make_reporter
-    from scanner.model.snapshot import dump_snapshot
+    from scanner.collect.runner import collect_units, error_sort_key
+    from scanner.model.snapshot_stream import SnapshotStreamWriter
 
     if not args.output.endswith(SNAPSHOT_SUFFIXES):
         raise InputError(f"--output must end in .json or .json.gz (got {args.output!r})")
     options = options_from_args(args)
     configure_logging(quiet=args.quiet, verbose=args.verbose)
     began = time.monotonic()
-    document = collect_snapshot(options, reporter=make_reporter(sys.stderr, quiet=args.quiet))
-    path = dump_snapshot(document, args.output)
-    errors = snapshot_errors(document)
-    print_summary(document, errors, str(path), time.monotonic() - began, quiet=args.quiet)
+    unit_errors: list[dict[str, Any]] = []
+    with SnapshotStreamWriter(args.output) as writer:
+
+        def keep(unit: dict[str, Any]) -> None:
+            unit_errors.extend(unit["errors"])
+            writer.add_unit(unit)
+
+        reporter = make_reporter(sys.stderr, quiet=args.quiet)
+        document = collect_units(options, keep, reporter=reporter)
+        units = len(writer.unit_keys)
+        path = writer.finish(document)
+    errors = [*document["errors"], *sorted(unit_errors, key=error_sort_key)]
+    seconds = time.monotonic() - began
+    print_summary(document, errors, str(path), seconds, quiet=args.quiet, unit_count=units)
     return ExitCode.INCOMPLETE if errors else ExitCode.CLEAN
 
 
@@ -35,32 +46,58 @@ def options_from_args(args: argparse.Namespace) -> Any:
     """CollectOptions from the shared collection flags (``scan`` uses this too)."""
     from scanner.collect import CollectOptions
 
-    multi_account = [
-        flag
-        for flag, value in (
-            ("--accounts", args.accounts),
-            ("--accounts-file", args.accounts_file),
-            ("--organization", args.organization),
-            ("--exclude-accounts", args.exclude_accounts),
-            ("--role-name", args.role_name),
-            ("--external-id", args.external_id),
-        )
-        if value
-    ]
-    if multi_account:
-        raise InputError(
-            f"{', '.join(multi_account)}: multi-account collection is not available yet; "
-            "collect each account with its own --profile and merge the snapshots"
-        )
+    selection = account_selection_from_args(args)
     options = CollectOptions(
         profile=args.profile,
         regions=None if args.all_regions else args.regions,
         max_workers=args.max_workers,
         rate_limit=args.rate_limit,
         shard=args.shard,
+        selection=selection,
     )
     options.validate()
     return options
+
+
+def account_selection_from_args(args: argparse.Namespace) -> Any:
+    """The multi-account flags as an AccountSelection, or ``None`` for the caller's account.
+
+    Everything is checked before any AWS call: ids, the accounts file (file:line:col),
+    the role name, and flags that only make sense together.
+    """
+    from scanner.collect.accounts import (
+        AccountSelection,
+        parse_account_ids,
+        read_accounts_file,
+        role_from_flags,
+    )
+
+    role = role_from_flags(args.role_name, args.external_id, args.role_session_name)
+    exclude = (
+        frozenset(parse_account_ids(args.exclude_accounts, "--exclude-accounts"))
+        if args.exclude_accounts
+        else frozenset()
+    )
+    if args.accounts is not None:
+        ids = parse_account_ids(args.accounts, "--accounts")
+    elif args.accounts_file is not None:
+        ids = read_accounts_file(args.accounts_file)
+    elif args.organization:
+        if role is None:
+            raise InputError(
+                "--organization needs --role-name: the role stormproof assumes in each "
+                "member account (see `stormproof iam-policy`)"
+            )
+        return AccountSelection(organization=True, exclude=exclude, role=role)
+    else:
+        if exclude:
+            raise InputError(
+                "--exclude-accounts needs --accounts, --accounts-file or --organization"
+            )
+        if role is not None:
+            raise InputError("--role-name needs --accounts, --accounts-file or --organization")
+        return None
+    return AccountSelection(account_ids=ids, exclude=exclude, role=role)
 
 
 def configure_logging(*, quiet: bool, verbose: bool) -> None:
@@ -86,13 +123,15 @@ def print_summary(
     *,
     quiet: bool,
     stream: TextIO | None = None,
+    unit_count: int | None = None,
 ) -> None:
     stream = stream or sys.stderr
     calls = sum(document["api_calls"].values())
     scope = document["scope"]
+    units = len(document["units"]) if unit_count is None else unit_count
     if not quiet:
         stream.write(
-            f"stormproof: collected {len(document['units'])} unit(s) "
+            f"stormproof: collected {units} unit(s) "
             f"({len(scope['accounts'])} account(s), {len(scope['regions'])} Region(s)) "
             f"with {calls} API calls in {seconds:.1f}s; wrote {path}\n"
         )

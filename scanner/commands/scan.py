@@ -71,6 +71,25 @@ def check_policy_root(value: str | None) -> str:
     return normalize_policy_root(value)
 
 
+def check_no_collection_flags(args: argparse.Namespace) -> None:
+    """``--snapshot`` scans a saved snapshot as is: a collection flag would silently do nothing."""
+    from scanner.cli import _add_collection_options
+
+    probe = argparse.ArgumentParser(add_help=False)
+    _add_collection_options(probe)
+    defaults = vars(probe.parse_args([]))
+    given = [
+        "--" + name.replace("_", "-")
+        for name, default in defaults.items()
+        if getattr(args, name, default) != default
+    ]
+    if given:
+        raise InputError(
+            f"{', '.join(given)}: collection option(s) cannot be used with --snapshot, which "
+            "scans the saved snapshot as it is; drop them, or drop --snapshot to collect live"
+        )
+
+
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
@@ -89,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.waivers import apply_waivers, load_waivers
     from scanner.report.writer import check_formats, render_outputs, write_outputs
 
+    if args.snapshot:
+        check_no_collection_flags(args)
     formats = check_formats(args.format)
     sarif_options = SarifOptions(
         policy_root=check_policy_root(args.sarif_policy_root),

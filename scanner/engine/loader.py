@@ -15,14 +15,23 @@ POLICY_SUFFIXES = (".yaml", ".yml")
 
 
 def policy_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Policy files under each path (a file, or a folder searched recursively), sorted."""
+    """Policy files under each path (a file, or a folder searched recursively), sorted.
+
+    A folder without a single policy file is an error: a mistyped ``--policies``
+    must not quietly check nothing.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in POLICY_SUFFIXES and p.is_file())
+            inside = sorted(
+                p for p in path.rglob("*") if p.suffix in POLICY_SUFFIXES and p.is_file()
             )
+            if not inside:
+                raise InputError(
+                    "no policy files (*.yaml, *.yml) in this folder", Location(str(path))
+                )
+            found.extend(inside)
         elif path.is_file():
             found.append(path)
         else:

@@ -1,7 +1,8 @@
 """Finding messages: Jinja2 templates rendered in an immutable sandbox.
 
 A template sees only ``resource`` (the linked document) and ``params`` (the
-policy's effective parameters). Templates are parsed when the policy loads, so
+policy's effective parameters): no globals, no other templates, no private
+attributes, no mutation, no unbounded repetition. Templates are parsed when the policy loads, so
 a syntax error or an unknown variable is a load error with a position; a
 failure while rendering falls back to a plain message, never a crash.
 """
@@ -12,15 +13,54 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+import jinja2.nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 CONTEXT_NAMES = frozenset({"resource", "params"})
+MAX_MESSAGE_CHARS = 4096  # a finding's message; longer renders are cut with "…"
+_MAX_EXPONENT = 1024
+# Nodes that reach beyond the template's two variables: other templates, blocks, ``self``.
+_FORBIDDEN_NODES = (
+    jinja2.nodes.Include,
+    jinja2.nodes.Import,
+    jinja2.nodes.FromImport,
+    jinja2.nodes.Extends,
+    jinja2.nodes.Block,
+)
 
-_ENVIRONMENT = ImmutableSandboxedEnvironment(
+
+class _MessageSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, without globals, and with ``*`` and ``**`` kept small.
+
+    The sandbox already refuses private and internal attributes (``__class__``,
+    ``__globals__``, ``mro``) and mutation; removing the default globals
+    (``lipsum``, ``cycler``, ``joiner``, ``namespace``, ``range``, ``dict``)
+    leaves a template nothing but ``resource`` and ``params``. Repetition and
+    powers are bounded so a template cannot exhaust memory or CPU.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if (
+                    isinstance(sequence, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(sequence) * times > MAX_MESSAGE_CHARS
+                ):
+                    raise SecurityError("repetition too large for a message")
+        if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
+            raise SecurityError("exponent too large for a message")
+        return super().call_binop(context, operator, left, right)
+
+
+_ENVIRONMENT = _MessageSandbox(
     autoescape=False,  # plain text; every report escapes for its own format
     undefined=jinja2.ChainableUndefined,
     keep_trailing_newline=False,
 )
+_ENVIRONMENT.globals.clear()
 
 
 class MessageTemplate:
@@ -33,20 +73,33 @@ class MessageTemplate:
             text = self._template.render(resource=resource, params=params)
         except Exception as exc:  # a template over unexpected data must not stop a scan
             return f"{fallback} (message template failed: {type(exc).__name__})"
-        return " ".join(text.split()) or fallback
+        text = " ".join(text.split()) or fallback
+        if len(text) > MAX_MESSAGE_CHARS:
+            text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+        return text
 
 
 def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, int]:
     """Parse a template; return it, or an error message and the 1-based line within the template."""
     try:
         parsed = _ENVIRONMENT.parse(source)
-    except jinja2.TemplateSyntaxError as exc:
+        undeclared = jinja2.meta.find_undeclared_variables(parsed)
+        template = MessageTemplate(source)
+    except jinja2.TemplateSyntaxError as exc:  # includes unknown filters and tests
         return None, f"invalid message template: {exc.message}", exc.lineno or 1
-    unknown = sorted(jinja2.meta.find_undeclared_variables(parsed) - CONTEXT_NAMES)
+    except RecursionError:
+        return None, "invalid message template: nested too deeply", 1
+    for node in parsed.find_all(_FORBIDDEN_NODES):
+        kind = type(node).__name__.lower()
+        return None, f"message templates cannot use {kind} (only resource and params)", node.lineno
+    for node in parsed.find_all(jinja2.nodes.Name):
+        if node.name == "self":
+            undeclared = {*undeclared, "self"}
+    unknown = sorted(undeclared - CONTEXT_NAMES)
     if unknown:
         return (
             None,
             f"message template uses unknown variable '{unknown[0]}' (use resource or params)",
             1,
         )
-    return MessageTemplate(source), None, 1
+    return template, None, 1

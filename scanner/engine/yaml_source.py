@@ -75,11 +75,50 @@ def load_yaml_text(text: str, source: str) -> YamlDocument:
         raise InputError(f"invalid YAML: {exc.problem or exc.context}", where) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", Location(source)) from exc
+    except RecursionError as exc:
+        raise InputError("invalid YAML: nested too deeply", Location(source)) from exc
     positions = SourceMap(source)
     if node is None:
         return YamlDocument(None, positions)
+    check_yaml_size(node, source)
     builder = _Builder(positions)
     return YamlDocument(builder.build(node, ()), positions)
+
+
+MAX_YAML_VALUES = 1_000_000
+
+
+def check_yaml_size(node: yaml.Node, source: str, limit: int = MAX_YAML_VALUES) -> None:
+    """Refuse a document that expands, through aliases, to more than ``limit`` values.
+
+    Aliases make a few lines stand for billions of values ("billion laughs");
+    counting with a memo per node is linear in the text, expanding is not.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node) -> int:
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        sizes[key] = 1  # a recursive alias counts once; the builder reports it
+        total = 1
+        if isinstance(current, yaml.SequenceNode):
+            total += sum(size(item) for item in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in current.value)
+        sizes[key] = min(total, limit + 1)
+        return sizes[key]
+
+    try:
+        too_big = size(node) > limit
+    except RecursionError as exc:
+        raise InputError("invalid YAML: nested too deeply", Location(source)) from exc
+    if too_big:
+        line, column = _mark(node)
+        raise InputError(
+            f"YAML expands to more than {limit:,} values (aliases repeating aliases?)",
+            Location(source, line, column),
+        )
 
 
 class _Builder:

@@ -8,22 +8,44 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
   with ``AWS_ENDPOINT_URL_DLM``.
 - :func:`mark_snapshot_copy`, :func:`mark_image_copy`: the provenance AWS sets on copies.
 - :func:`deny_service`: a service refused in one Region, for partial-failure tests.
+- :func:`inject_errors`: throttling, 5xx storms or expired tokens on a seeded
+  fraction of requests (a botocore hook); :func:`quick_retries` keeps such tests fast.
+- :class:`HangingEndpoint`: a loopback endpoint that never answers, for timeouts
+  and interrupts.
+- :func:`backdate`: an old snapshot, AMI, volume or instance (moto makes everything "now").
+- :func:`balance_group_instances`: an Auto Scaling group's instances spread over its
+  zones, as AWS does (moto launches them all in one subnet).
+- :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
+  caller, as AWS does (moto lets anyone assume any role ARN).
+
+Shared seeding building blocks (tests and the demo) are in :mod:`scanner.mockaws.estate`.
 
 This package imports moto; it is only for the ``demo`` and ``test`` extras.
 """
 
+from scanner.mockaws.backdate import backdate
 from scanner.mockaws.dlm import DlmStandIn
-from scanner.mockaws.faults import deny_service
+from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
+from scanner.mockaws.placement import balance_group_instances
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
+from scanner.mockaws.slow import HangingEndpoint
+from scanner.mockaws.trust import enforce_role_trust
 from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local_zones
 
 __all__ = [
     "DEFAULT_ZONES",
     "DlmStandIn",
     "ExtraZone",
+    "HangingEndpoint",
+    "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
+    "backdate",
+    "balance_group_instances",
     "deny_service",
+    "enforce_role_trust",
+    "inject_errors",
     "mark_image_copy",
     "mark_snapshot_copy",
+    "quick_retries",
 ]

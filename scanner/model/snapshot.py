@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import tempfile
 import zlib
 from pathlib import Path
@@ -77,14 +78,52 @@ def load_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", Location(source)) from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"not valid JSON: {exc.msg}", Location(source, exc.lineno, exc.colno)
-        ) from exc
+    document = parse_json(text, source)
     validate_snapshot(document, source)
     return document
+
+
+def parse_json(text: str, source: str, what: str = "not valid JSON") -> Any:
+    """Strict JSON: no ``NaN``/``Infinity``, no lone surrogates, no nesting past Python's stack.
+
+    Every failure is an :class:`InputError` whose message starts with ``what``.
+    """
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}: {exc.msg}", Location(source, exc.lineno, exc.colno)) from exc
+    except ValueError as exc:  # from _reject_constant
+        raise InputError(f"{what}: {exc}", Location(source)) from exc
+    except RecursionError as exc:
+        raise InputError(f"{what}: nested too deeply", Location(source)) from exc
+    # An escaped lone surrogate (\\ud800) decodes to a str that no output can encode.
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(document):
+        raise InputError(f"{what}: a \\u escape is half a surrogate pair", Location(source))
+    return document
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def dump_snapshot(document: dict[str, Any], path: str | os.PathLike[str]) -> Path:

@@ -8,7 +8,6 @@ a narrower scan must not claim fixes it never checked.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 
 from scanner.engine.results import SEVERITY_RANK, Finding
 from scanner.errors import InputError, Location
+from scanner.model.snapshot import parse_json
 from scanner.report.context import FixedFinding, ScanScope
 
 FINDINGS_FORMAT = "stormproof-findings"
@@ -40,12 +40,7 @@ def load_baseline(path: str | os.PathLike[str]) -> Baseline:
         raise InputError(
             f"baseline is not UTF-8 text (byte {exc.start})", Location(source)
         ) from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"baseline is not valid JSON: {exc.msg}", Location(source, exc.lineno, exc.colno)
-        ) from exc
+    document = parse_json(text, source, what="baseline is not valid JSON")
     if not isinstance(document, dict) or document.get("format") != FINDINGS_FORMAT:
         raise InputError(
             'baseline is not a stormproof findings.json (expected "format": "stormproof-findings")',

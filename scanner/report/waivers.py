@@ -20,6 +20,7 @@ import jsonschema
 import yaml
 
 from scanner.engine.results import Finding
+from scanner.engine.yaml_source import check_yaml_size
 from scanner.errors import InputError, Location
 from scanner.report.context import ReportWarning
 from scanner.resources import load_schema
@@ -161,7 +162,11 @@ def _parse(path: Path, source: str) -> tuple[Any, dict[tuple, int]]:
         ) from exc
     try:
         node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            check_yaml_size(node, source)
         document = yaml.load(text, Loader=_Loader)
+    except RecursionError as exc:
+        raise InputError("not valid YAML: nested too deeply", Location(source)) from exc
     except yaml.YAMLError as exc:
         if path.suffix.lower() == ".json":
             return _parse_json(text, source), {}

@@ -2,47 +2,37 @@
 
 Seeding talks to moto (in process or a loopback server) through plain boto3
 clients, never through stormproof's collector session. Gaps moto leaves (Local
-Zones, DLM, copy provenance) are filled by ``scanner.mockaws`` only.
+Zones, DLM, copy provenance) are filled by ``scanner.mockaws`` only; the
+building blocks are shared with ``stormproof demo`` (``scanner.mockaws.estate``).
+Collector tests count exactly what is seeded here, so this estate stays small
+and fixed; the demo's richer estate lives in ``scanner.demo.estate``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from scanner.mockaws import DlmStandIn
+from scanner.mockaws.estate import (
+    ClientFor,
+    Estate,
+    copy_image_across,
+    copy_snapshot_across,
+    create_network,
+    daily_snapshot_schedule,
+    dlm_role_arn,
+    forward_listener,
+    launch_instances,
+    plain_clients,
+    register_ami,
+    tag_spec,
+    web_target_group,
+    weekly_ami_schedule,
+)
 
-import boto3
-
-from scanner.mockaws import DlmStandIn, mark_image_copy, mark_snapshot_copy
+__all__ = ["ACCOUNT", "EAST", "LOCAL_ZONE", "WEST", "ClientFor", "Estate", "plain_clients"]
 
 WEST, EAST = "us-west-2", "us-east-1"
 LOCAL_ZONE, PARENT_ZONE = "us-west-2-lax-1a", "us-west-2a"
 ACCOUNT = "123456789012"
-
-ClientFor = Callable[[str, str], Any]
-
-
-@dataclass
-class Estate:
-    """What was seeded, per Region: snapshot key -> ids, plus the facts tests check."""
-
-    ids: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
-
-    def add(self, region: str, key: str, resource_id: str) -> None:
-        self.ids.setdefault(region, {}).setdefault(key, set()).add(resource_id)
-
-    def count(self, region: str, key: str) -> int:
-        return len(self.ids.get(region, {}).get(key, set()))
-
-
-def plain_clients(endpoint_url: str | None = None) -> ClientFor:
-    """Seeding clients (not stormproof's), optionally aimed at a moto server."""
-
-    def client(service: str, region: str) -> Any:
-        return boto3.client(service, region_name=region, endpoint_url=endpoint_url)
-
-    return client
 
 
 def seed_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
@@ -56,42 +46,23 @@ def seed_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
 
 def _seed_west(client: ClientFor, estate: Estate) -> None:
     ec2 = client("ec2", WEST)
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = {}
-    for zone, cidr in (
-        ("us-west-2a", "10.0.1.0/24"),
-        ("us-west-2b", "10.0.2.0/24"),
-        (LOCAL_ZONE, "10.0.3.0/24"),
-    ):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]
-        subnets[zone] = subnet["SubnetId"]
-        estate.add(WEST, "subnets", subnet["SubnetId"])
+    vpc, subnets = create_network(
+        ec2,
+        "10.0.0.0/16",
+        {"us-west-2a": "10.0.1.0/24", "us-west-2b": "10.0.2.0/24", LOCAL_ZONE: "10.0.3.0/24"},
+    )
+    for subnet in subnets.values():
+        estate.add(WEST, "subnets", subnet)
     estate.facts["west_subnets"] = subnets
-    image = ec2.register_image(
-        Name="web-ami",
-        Description="web server",
-        RootDeviceName="/dev/xvda",
-        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
-    )["ImageId"]
-    ec2.create_tags(Resources=[image], Tags=[{"Key": "role", "Value": "web"}])
+    image = register_ami(ec2, "web-ami", "web server", tags={"role": "web"})
     estate.add(WEST, "images", image)
     estate.facts["west_image"] = image
     # The AMI's backing snapshot is self-owned too.
     for snapshot in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]:
         estate.add(WEST, "snapshots", snapshot["SnapshotId"])
 
-    web = ec2.run_instances(
-        ImageId=image,
-        MinCount=1,
-        MaxCount=1,
-        SubnetId=subnets["us-west-2a"],
-        TagSpecifications=[
-            {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-a"}]}
-        ],
-    )["Instances"][0]["InstanceId"]
-    edge = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnets[LOCAL_ZONE])[
-        "Instances"
-    ][0]["InstanceId"]
+    (web,) = launch_instances(ec2, image, subnets["us-west-2a"], tags={"Name": "web-a"})
+    (edge,) = launch_instances(ec2, image, subnets[LOCAL_ZONE])
     estate.facts.update(web_instance=web, edge_instance=edge)
     for instance in (web, edge):
         estate.add(WEST, "instances", instance)
@@ -100,18 +71,14 @@ def _seed_west(client: ClientFor, estate: Estate) -> None:
         AvailabilityZone="us-west-2a",
         Size=20,
         VolumeType="gp3",
-        TagSpecifications=[
-            {"ResourceType": "volume", "Tags": [{"Key": "backup", "Value": "daily"}]}
-        ],
+        TagSpecifications=tag_spec("volume", {"backup": "daily"}),
     )["VolumeId"]
     ec2.attach_volume(VolumeId=data, InstanceId=web, Device="/dev/sdf")
     estate.facts["data_volume"] = data
     snapshot = ec2.create_snapshot(
         VolumeId=data,
         Description="nightly",
-        TagSpecifications=[
-            {"ResourceType": "snapshot", "Tags": [{"Key": "backup", "Value": "daily"}]}
-        ],
+        TagSpecifications=tag_spec("snapshot", {"backup": "daily"}),
     )["SnapshotId"]
     estate.facts["west_snapshot"] = snapshot
     estate.add(WEST, "snapshots", snapshot)
@@ -137,20 +104,8 @@ def _seed_west(client: ClientFor, estate: Estate) -> None:
     nlb = elbv2.create_load_balancer(
         Name="edge-nlb", Type="network", Subnets=[subnets["us-west-2a"], subnets[LOCAL_ZONE]]
     )["LoadBalancers"][0]["LoadBalancerArn"]
-    group = elbv2.create_target_group(
-        Name="web-tg",
-        Protocol="HTTP",
-        Port=80,
-        VpcId=vpc,
-        TargetType="instance",
-        Tags=[{"Key": "team", "Value": "web"}],
-    )["TargetGroups"][0]["TargetGroupArn"]
-    elbv2.create_listener(
-        LoadBalancerArn=alb,
-        Protocol="HTTP",
-        Port=80,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
-    )
+    group = web_target_group(elbv2, "web-tg", vpc, Tags=[{"Key": "team", "Value": "web"}])
+    forward_listener(elbv2, alb, group)
     elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": web, "Port": 80}])
     estate.facts.update(alb=alb, nlb=nlb, target_group=group)
     estate.add(WEST, "load_balancers", alb)
@@ -231,17 +186,11 @@ def _seed_east(client: ClientFor, estate: Estate) -> None:
         ImageId="ami-0000000000000000e", MinCount=1, MaxCount=1, SubnetId=subnet
     )["Instances"][0]["InstanceId"]
     estate.add(EAST, "instances", instance)
-    snapshot = ec2.copy_snapshot(SourceSnapshotId=estate.facts["west_snapshot"], SourceRegion=WEST)[
-        "SnapshotId"
-    ]
-    mark_snapshot_copy(
-        snapshot, region=EAST, source_snapshot_id=estate.facts["west_snapshot"], source_region=WEST
+    snapshot = copy_snapshot_across(
+        client, estate.facts["west_snapshot"], source_region=WEST, region=EAST
     )
-    image = ec2.copy_image(
-        SourceImageId=estate.facts["west_image"], SourceRegion=WEST, Name="web-ami"
-    )["ImageId"]
-    mark_image_copy(
-        image, region=EAST, source_image_id=estate.facts["west_image"], source_region=WEST
+    image = copy_image_across(
+        client, estate.facts["west_image"], source_region=WEST, region=EAST, name="web-ami"
     )
     estate.facts.update(east_snapshot=snapshot, east_image=image)
     estate.add(EAST, "images", image)
@@ -254,7 +203,7 @@ def _seed_east(client: ClientFor, estate: Estate) -> None:
 
 
 def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
-    role = f"arn:aws:iam::{ACCOUNT}:role/AWSDataLifecycleManagerDefaultRole"
+    role = dlm_role_arn(ACCOUNT)
     volumes = dlm.create_policy(
         WEST,
         ExecutionRoleArn=role,
@@ -265,21 +214,7 @@ def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
             "ResourceTypes": ["VOLUME"],
             "ResourceLocations": ["CLOUD"],
             "TargetTags": [{"Key": "backup", "Value": "daily"}],
-            "Schedules": [
-                {
-                    "Name": "daily",
-                    "CopyTags": True,
-                    "CreateRule": {"Interval": 24, "IntervalUnit": "HOURS", "Times": ["03:00"]},
-                    "RetainRule": {"Count": 7},
-                    "CrossRegionCopyRules": [
-                        {
-                            "TargetRegion": EAST,
-                            "Encrypted": False,
-                            "RetainRule": {"Interval": 14, "IntervalUnit": "DAYS"},
-                        }
-                    ],
-                }
-            ],
+            "Schedules": [daily_snapshot_schedule(copy_to=[EAST])],
         },
         Tags={"owner": "platform"},
     )
@@ -292,13 +227,7 @@ def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
             "PolicyType": "IMAGE_MANAGEMENT",
             "ResourceTypes": ["INSTANCE"],
             "TargetTags": [{"Key": "Name", "Value": "web-a"}],
-            "Schedules": [
-                {
-                    "Name": "weekly",
-                    "CreateRule": {"CronExpression": "cron(0 3 ? * SUN *)"},
-                    "RetainRule": {"Interval": 4, "IntervalUnit": "WEEKS"},
-                }
-            ],
+            "Schedules": [weekly_ami_schedule()],
         },
     )
     default = dlm.create_policy(
