@@ -103,6 +103,7 @@ def seed(endpoint: str, account: str, resources: int) -> Counter[str]:
         ec2 = boto3.client("ec2", region_name=region, endpoint_url=endpoint, **credentials)
         asg = boto3.client("autoscaling", region_name=region, endpoint_url=endpoint, **credentials)
         elbv2 = boto3.client("elbv2", region_name=region, endpoint_url=endpoint, **credentials)
+        elb = boto3.client("elb", region_name=region, endpoint_url=endpoint, **credentials)
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         subnets = [
             ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24", AvailabilityZone=zone)[
@@ -132,21 +133,27 @@ def seed(endpoint: str, account: str, resources: int) -> Counter[str]:
             LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"},
         )["LaunchTemplate"]["LaunchTemplateId"]
         items["launch_template_versions"] += 1
-        groups = max(1, per_region // 50)
-        for number in range(groups):
+        groups = max(2, per_region // 50)
+        for number in range(groups):  # every other group pinned to one zone
             asg.create_auto_scaling_group(
                 AutoScalingGroupName=f"bench-{number}",
                 LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
                 MinSize=0,
                 MaxSize=1,
                 DesiredCapacity=0,
-                VPCZoneIdentifier=",".join(subnets),
+                VPCZoneIdentifier=",".join(subnets[: 1 if number % 2 == 0 else 3]),
             )
         items["auto_scaling_groups"] += groups
-        balancers = max(1, per_region // 200)
-        for number in range(balancers):
+        balancers = max(2, per_region // 200)
+        for number in range(balancers):  # v2: two zones; classic: every other one in one zone
             elbv2.create_load_balancer(Name=f"bench-{number}", Subnets=subnets[:2])
+            elb.create_load_balancer(
+                LoadBalancerName=f"classic-{number}",
+                Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}],
+                AvailabilityZones=[f"{region}a", f"{region}b"][: 1 if number % 2 == 0 else 2],
+            )
         items["load_balancers"] += balancers
+        items["classic_load_balancers"] += balancers
     return items
 
 
@@ -158,6 +165,7 @@ LISTINGS = {
     "snapshots": "ec2:DescribeSnapshots",
     "auto_scaling_groups": "autoscaling:DescribeAutoScalingGroups",
     "load_balancers": "elbv2:DescribeLoadBalancers",
+    "classic_load_balancers": "elb:DescribeLoadBalancers",
 }
 
 

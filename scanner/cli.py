@@ -64,7 +64,11 @@ def _add_collection_options(parser: argparse.ArgumentParser) -> None:
         "--organization", action="store_true", help="every active account of the AWS Organization"
     )
     group.add_argument("--exclude-accounts", type=_csv, default=[], metavar="ID,ID")
-    group.add_argument("--role-name", metavar="NAME", help="role assumed in each other account")
+    group.add_argument(
+        "--role-name",
+        metavar="NAME",
+        help="role assumed in each other account (default stormproof)",
+    )
     group.add_argument("--external-id", metavar="ID")
     group.add_argument("--role-session-name", default="stormproof", metavar="NAME")
     group.add_argument("--shard", metavar="K/N", help="collect only slice K of N of the units")

@@ -88,6 +88,11 @@ class AccountReacher:
             fetch(), refresh_using=fetch, method="sts-assume-role"
         )
         core = botocore.session.Session(profile=self.profile)
+        # Share the caller's loader: its cache holds the parsed service models (tens of MiB for
+        # EC2), which every account's session would otherwise load again.
+        core.register_component(
+            "data_loader", self.caller_session._session.get_component("data_loader")
+        )
         # botocore has no public setter for ready-made refreshable credentials; assigning
         # `_credentials` is the long-standing idiom for it.
         core._credentials = refreshable

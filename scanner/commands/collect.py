@@ -71,32 +71,34 @@ def account_selection_from_args(args: argparse.Namespace) -> Any:
         read_accounts_file,
         role_from_flags,
     )
+    from scanner.collect.readonly import DEFAULT_SCAN_ROLE_NAME
 
-    role = role_from_flags(args.role_name, args.external_id, args.role_session_name)
+    multi_account = args.accounts is not None or args.accounts_file is not None
+    multi_account = multi_account or args.organization
+    if not multi_account:
+        for flag, value in (
+            ("--exclude-accounts", args.exclude_accounts),
+            ("--role-name", args.role_name),
+            ("--external-id", args.external_id),
+        ):
+            if value:
+                raise InputError(f"{flag} needs --accounts, --accounts-file or --organization")
+        return None
+    # The caller's own account needs no role; every other account is reached through this one.
+    role = role_from_flags(
+        args.role_name or DEFAULT_SCAN_ROLE_NAME, args.external_id, args.role_session_name
+    )
     exclude = (
         frozenset(parse_account_ids(args.exclude_accounts, "--exclude-accounts"))
         if args.exclude_accounts
         else frozenset()
     )
+    if args.organization:
+        return AccountSelection(organization=True, exclude=exclude, role=role)
     if args.accounts is not None:
         ids = parse_account_ids(args.accounts, "--accounts")
-    elif args.accounts_file is not None:
-        ids = read_accounts_file(args.accounts_file)
-    elif args.organization:
-        if role is None:
-            raise InputError(
-                "--organization needs --role-name: the role stormproof assumes in each "
-                "member account (see `stormproof iam-policy`)"
-            )
-        return AccountSelection(organization=True, exclude=exclude, role=role)
     else:
-        if exclude:
-            raise InputError(
-                "--exclude-accounts needs --accounts, --accounts-file or --organization"
-            )
-        if role is not None:
-            raise InputError("--role-name needs --accounts, --accounts-file or --organization")
-        return None
+        ids = read_accounts_file(args.accounts_file)
     return AccountSelection(account_ids=ids, exclude=exclude, role=role)
 
 

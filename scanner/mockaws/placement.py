@@ -49,6 +49,8 @@ def balance_group_instances(
     for index, state in enumerate(group.instance_states):
         subnet = subnets[index % len(subnets)]
         _move_instance(ec2, state.instance, subnet)
+        # Auto Scaling's own record of the instance's zone (a copy in newer moto releases).
+        state.availability_zone = subnet.availability_zone
         placed[state.instance.id] = subnet.availability_zone
     return placed
 

@@ -211,12 +211,17 @@ def test_a_failed_organization_listing_is_an_error_and_the_caller_is_still_scann
     ]
 
 
-def test_other_accounts_without_role_name_is_one_line_exit_2(accounts: Seeded, capsys):
-    code = main(["collect", "--accounts", f"{CALLER},{TRUSTED_A}", "--output", "x.json"])
-    assert code == ExitCode.BAD_INPUT
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1
-    assert "--role-name is required to reach accounts other than the caller's own" in err
+def test_without_role_name_the_default_scan_role_is_assumed(accounts: Seeded, tmp_path: Path):
+    code, document = collect_cli(tmp_path, "--accounts", f"{CALLER},{TRUSTED_A}")
+    assert code == ExitCode.INCOMPLETE  # the estate's roles are named stormproof-scan
+    assert [unit["account"] for unit in document["units"]] == [CALLER, CALLER]
+    (error,) = document["errors"]
+    assert (error["account"], error["operation"], error["code"]) == (
+        TRUSTED_A,
+        "AssumeRole",
+        "AccessDenied",
+    )
+    assert error["message"].endswith(f"on resource: arn:aws:iam::{TRUSTED_A}:role/stormproof")
 
 
 def test_the_callers_own_account_alone_needs_no_role(accounts: Seeded, tmp_path: Path):
@@ -229,12 +234,11 @@ def test_the_callers_own_account_alone_needs_no_role(accounts: Seeded, tmp_path:
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--organization"], "--organization needs --role-name"),
         (["--role-name", ROLE], "--role-name needs --accounts, --accounts-file or --organization"),
         (["--exclude-accounts", TRUSTED_A], "--exclude-accounts needs --accounts"),
         (["--accounts", "12"], "--accounts: 12 is not an AWS account id"),
         (["--accounts", TRUSTED_A, "--role-name", "bad role"], "is not an IAM role name"),
-        (["--accounts", TRUSTED_A, "--external-id", "x1"], "--external-id needs --role-name"),
+        (["--external-id", "x1"], "--external-id needs --accounts, --accounts-file or"),
         (
             ["--accounts", TRUSTED_A, "--role-name", ROLE, "--role-session-name", "a b"],
             "--role-session-name",
