@@ -59,8 +59,8 @@ def _contains(container: Any, item: Any) -> bool:
         return isinstance(item, str) and item in container
     if isinstance(container, list):
         return item in container
-    if isinstance(container, dict):
-        return item in container
+    if isinstance(container, dict):  # a key test; a list or mapping is never a key
+        return not isinstance(item, list | dict) and item in container
     return False
 
 

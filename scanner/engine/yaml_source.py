@@ -141,7 +141,8 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise InputError(f"invalid YAML value: {exc}", self._where(node)) from exc
+            problem = getattr(exc, "problem", None) or exc
+            raise InputError(f"invalid YAML value: {problem}", self._where(node)) from exc
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -150,7 +151,11 @@ class _Builder:
                 raise InputError("YAML merge keys (<<) are not supported", self._where(key_node))
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("mapping keys must be plain strings", self._where(key_node))
-            key = str(self.constructor.construct_object(key_node))
+            try:
+                key = str(self.constructor.construct_object(key_node))
+            except yaml.YAMLError as exc:
+                problem = getattr(exc, "problem", None) or exc
+                raise InputError(f"invalid YAML key: {problem}", self._where(key_node)) from exc
             if key in result:
                 raise InputError(f"duplicate key '{key}'", self._where(key_node))
             self.positions.keys[(*path, key)] = _mark(key_node)

@@ -196,6 +196,7 @@ def inject_errors(
     services: Collection[str] | None = None,
     operations: Collection[str] | None = None,
     message: str = "Rate exceeded",
+    max_per_request: int | None = None,
 ) -> Iterator[InjectedFaults]:
     """Answer a ``fraction`` of matching requests with ``code`` and ``status``, unsent.
 
@@ -206,7 +207,8 @@ def inject_errors(
     ``code="Throttling"`` throttles the way AWS does: EC2 answers
     ``RequestLimitExceeded``, the Query services ``Throttling``.
     ``status=503, code="ServiceUnavailable"`` is a 5xx storm;
-    ``code="ExpiredToken"`` is an expired session.
+    ``code="ExpiredToken"`` is an expired session. ``max_per_request`` spares the
+    attempts after the first N of each request, so a test can be sure retries win.
     """
     faults = InjectedFaults(code, status)
     wanted_services = _service_ids(services)
@@ -221,6 +223,8 @@ def inject_errors(
         if wanted_operations is not None and operation not in wanted_operations:
             return None
         attempt = _attempt(request)
+        if max_per_request is not None and attempt > max_per_request:
+            return None
         body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
         digest = hashlib.sha256(f"{seed}|{attempt}|{request.url}|".encode() + body).digest()
         if random.Random(digest).random() >= fraction:

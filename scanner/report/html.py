@@ -140,7 +140,7 @@ def render_html(report: ScanReport) -> str:
         ),
         key=lambda item: (-item[1], item[0]),
     )
-    policy_bars = _bars([item for item in failing if item[1] > 0][:15])
+    policy_bars = _bars([item for item in failing if item[1] > 0][:30])
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,

@@ -28,6 +28,8 @@ CORPUS_CASES: list[tuple[str, str, str, str]] = [
     ("--policies", "policies/unknown-fact.yaml", ":14:9", "unknown fact 'facts.zones_count'"),
     ("--policies", "policies/duplicate-key.yaml", ":18:1", "duplicate key 'severity'"),
     ("--policies", "policies/merge-key.yaml", ":4:1", "merge keys (<<) are not supported"),
+    ("--policies", "policies/python-object-key.yaml", ":6:1", "invalid YAML key"),
+    ("--policies", "policies/python-object-value.yaml", ":2:8", "invalid YAML value"),
     ("--policies", "policies/not-a-mapping.yaml", ":1:1", "a policy file must be a YAML mapping"),
     ("--policies", "policies/template-escape.yaml", ":17:10", "unknown variable 'cycler'"),
     ("--policies", "policies/template-include.yaml", ":17:10", "cannot use include"),

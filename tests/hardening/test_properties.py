@@ -9,14 +9,18 @@ so a failure reproduces on every run; shrunk failures belong in ``corpus/``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
-from hypothesis import event, given
+from hypothesis import event as hypothesis_event
+from hypothesis import example, given
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from scanner.engine import evaluate, load_config, load_policies
 from scanner.engine.evaluate import FAIL, OUT_OF_SCOPE, PASS, UNKNOWN, judge
@@ -184,6 +188,12 @@ GROUPS = st.lists(
 )
 
 
+def event(name: str) -> None:
+    """Record how often each outcome happens (``--hypothesis-show-statistics``)."""
+    with contextlib.suppress(InvalidArgument):  # outside a Hypothesis test: nothing to record
+        hypothesis_event(name)
+
+
 def linked(groups: list[dict[str, Any]]) -> Any:
     return link_snapshot(expand_fragment({"resources": {"auto_scaling_groups": groups}}))
 
@@ -213,6 +223,18 @@ def assert_judges_cleanly(policy: Any, groups: list[dict[str, Any]]) -> None:
     evaluation = evaluate(model, [policy], now=NOW)
     for finding in evaluation.findings:
         assert isinstance(finding.message, str) and finding.message.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by the mutation test: a Python tag on a mapping key escaped as ConstructorError.
+        POLICY.replace("rationale:", "!!python/object:os.system run: me\nrationale:"),
+        POLICY.replace("title: A generated policy", "title: !!python/object:os.system echo"),
+    ],
+)
+def test_python_tags_in_policy_yaml_are_clean_errors(text: str) -> None:
+    assert isinstance(compile_text(text), InputError)
 
 
 @PROPERTY
@@ -288,6 +310,9 @@ def test_generated_policy_structures_load_or_fail_cleanly(structure: dict[str, A
 
 @PROPERTY
 @given(conditions(), st.one_of(st.none(), conditions()), GROUPS)
+# Found by this test: a list operand of `contains` against a mapping raised TypeError.
+@example({"path": "tags", "op": "contains", "value": []}, None, [{"id": "0", "tags": {}}])
+@example({"path": "tags", "op": "contains", "value": {"k": 1}}, None, [{"id": "0"}])
 def test_generated_conditions_compile_and_judge_cleanly(
     violation: Any, scope: Any, groups: list[dict[str, Any]]
 ) -> None:
