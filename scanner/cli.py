@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -174,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StormproofError as exc:
         print(f"stormproof: {exc}", file=sys.stderr)
         return int(exc.exit_code)
+    except BrokenPipeError:
+        # The reader went away (`stormproof iam-policy | head`): stop quietly, as Unix tools do.
+        _silence_stdout()
+        return 0
     except KeyboardInterrupt:
         announce()
         exit_if_threads_linger(ExitCode.INTERRUPTED)  # collection threads may sit in a read
@@ -187,3 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
