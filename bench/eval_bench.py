@@ -6,8 +6,8 @@ For each size: generate the snapshot (cached in ``--workdir``; see gen_snapshot.
 then run ``stormproof scan --snapshot FILE`` as a subprocess with the whole
 built-in library and every output format (sarif, html, json, md), and read its
 wall time and peak RSS from ``os.wait4``. ``--stages`` also times each stage
-in-process (import, read + parse, schema validation, link, evaluate, render +
-write) so a slow size shows where its time goes. A measurement, not a test.
+in-process (imports + load policies, read + parse, schema validation, link,
+evaluate, render + write) so a slow size shows where its time goes. A measurement, not a test.
 """
 
 from __future__ import annotations
@@ -55,34 +55,38 @@ def scan_command(snapshot: Path, out: Path) -> list[str]:
 
 
 STAGES_SCRIPT = r"""
-import sys, time, gzip, json
+import sys, time, gzip
 t0 = time.perf_counter()
 import jsonschema
-from scanner.model.snapshot import validate_snapshot
+from scanner.model.gc_pause import paused_collection
+from scanner.model.snapshot import parse_json, validate_snapshot
 from scanner.model.link import link_snapshot
 from scanner.engine import evaluate, load_policies
 from scanner.report.context import build_scan_report
 from scanner.report.sarif_rules import SarifOptions
-from scanner.report.writer import render_outputs, write_outputs
+from scanner.report.writer import write_reports
 from pathlib import Path
-t1 = time.perf_counter()
-document = json.loads(gzip.decompress(Path(sys.argv[1]).read_bytes()))
-t2 = time.perf_counter()
-validate_snapshot(document)
-t3 = time.perf_counter()
 policies = load_policies()
-model = link_snapshot(document)
-t4 = time.perf_counter()
-evaluation = evaluate(model, policies)
-t5 = time.perf_counter()
-report = build_scan_report(evaluation, model, warnings=[])
-options = SarifOptions(policy_root="policies", source_root=Path.cwd(), emit_waived=False)
-rendered = render_outputs(report, ["sarif", "html", "json", "md"], sarif_options=options,
-                          outcome="bench")
-write_outputs(rendered, sys.argv[2])
-t6 = time.perf_counter()
-print(f"{t1-t0:.2f} {t2-t1:.2f} {t3-t2:.2f} {t4-t3:.2f} {t5-t4:.2f} {t6-t5:.2f} "
-      f"{len(evaluation.findings)}")
+t1 = time.perf_counter()
+with paused_collection():  # as `stormproof scan` does
+    document = parse_json(gzip.decompress(Path(sys.argv[1]).read_bytes()).decode(), sys.argv[1])
+    t2 = time.perf_counter()
+    validate_snapshot(document)
+t3 = time.perf_counter()
+with paused_collection():
+    model = link_snapshot(document)
+    del document
+    t4 = time.perf_counter()
+    evaluation = evaluate(model, policies)
+    t5 = time.perf_counter()
+    report = build_scan_report(evaluation, model, warnings=[])
+    findings = len(evaluation.findings)
+    del model, evaluation
+    options = SarifOptions(policy_root="policies", source_root=Path.cwd(), emit_waived=False)
+    write_reports(report, ["sarif", "html", "json", "md"], sys.argv[2], sarif_options=options,
+                  outcome="bench")
+    t6 = time.perf_counter()
+print(f"{t1-t0:.2f} {t2-t1:.2f} {t3-t2:.2f} {t4-t3:.2f} {t5-t4:.2f} {t6-t5:.2f} {findings}")
 """
 
 
@@ -127,8 +131,8 @@ def main() -> None:
     if stage_rows:
         print()
         print(
-            "| resources | imports (s) | read + parse (s) | schema validation (s) | "
-            "load policies + link (s) | evaluate (s) | render + write 4 formats (s) |"
+            "| resources | imports + policies (s) | read + parse (s) | schema validation (s) | "
+            "link (s) | evaluate (s) | render + write 4 formats (s) |"
         )
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for total, row in stage_rows:

@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from scanner.commands.collect import configure_logging, options_from_args
     from scanner.engine import evaluate, load_policies
     from scanner.engine.config import load_config
+    from scanner.model.gc_pause import paused_collection
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
     from scanner.report.baseline import apply_baseline, load_baseline
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.terminal import render_terminal, use_color
     from scanner.report.waivers import apply_waivers, load_waivers
-    from scanner.report.writer import check_formats, render_outputs, write_outputs
+    from scanner.report.writer import check_formats, write_reports
 
     if args.snapshot:
         check_no_collection_flags(args)
@@ -131,27 +132,35 @@ def run(args: argparse.Namespace) -> int:
         configure_logging(quiet=args.quiet, verbose=args.verbose)
         snapshot = collect_snapshot(options, reporter=make_reporter(sys.stderr, quiet=args.quiet))
     else:
-        snapshot = load_snapshot(args.snapshot)
+        with paused_collection():
+            snapshot = load_snapshot(args.snapshot)
 
-    model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys)
-    evaluation = evaluate(model, policies)
-    if waivers is not None:
-        apply_waivers(evaluation.findings, waivers)
-    report = build_scan_report(
-        evaluation, model, warnings=list(waivers.warnings) if waivers else []
-    )
-    if baseline is not None:
-        normalize = redact_accounts_in if baseline.accounts_redacted else str
-        report.fixed = apply_baseline(
-            report.findings, baseline, scope=report.scope, normalize=normalize
+    # Millions of plain dicts from here on and no cycles to hunt: see scanner/model/gc_pause.py.
+    with paused_collection():
+        # A loaded snapshot is not needed again: its records become the documents.
+        model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=not live)
+        if not live:
+            del snapshot  # the documents hold the records; the model keeps the header
+        evaluation = evaluate(model, policies)
+        if waivers is not None:
+            apply_waivers(evaluation.findings, waivers)
+        report = build_scan_report(
+            evaluation, model, warnings=list(waivers.warnings) if waivers else []
         )
-        report.has_baseline = True
-    code = exit_code(report, args.fail_on)
-    outcome = outcome_text(report, code, args.fail_on)
-    report = redact_report(report, accounts=args.redact_accounts)
+        del model, evaluation
+        if baseline is not None:
+            normalize = redact_accounts_in if baseline.accounts_redacted else str
+            report.fixed = apply_baseline(
+                report.findings, baseline, scope=report.scope, normalize=normalize
+            )
+            report.has_baseline = True
+        code = exit_code(report, args.fail_on)
+        outcome = outcome_text(report, code, args.fail_on)
+        report = redact_report(report, accounts=args.redact_accounts)
 
-    rendered = render_outputs(report, formats, sarif_options=sarif_options, outcome=outcome)
-    written = write_outputs(rendered, args.output_dir)
+        written = write_reports(
+            report, formats, args.output_dir, sarif_options=sarif_options, outcome=outcome
+        )
     if live:
         if args.redact_accounts:
             print(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from scanner.engine.conditions import Context
@@ -45,8 +46,7 @@ def judge(
     policy: Policy, document: dict[str, Any], now: datetime, gaps: CollectionGaps
 ) -> Judgement:
     """One policy on one document, in three-valued logic: unknown where data is missing."""
-    account, region = document["account"], document["region"]
-    context = Context(now, lambda dependencies: gaps.failures(account, region, dependencies))
+    context = Context(now, partial(gaps.failures, document["account"], document["region"]))
     if policy.scope is not None:
         in_scope = policy.scope.evaluate(document, context)
         if in_scope is False:

@@ -24,9 +24,19 @@ class CompiledPath:
     text: str
     expression: jmespath.parser.ParsedResult
     facts: frozenset[str]  # fact names read, or {"*"} for all
+    fields: tuple[str, ...] | None = None  # set when the path is only dotted field names
 
     def search(self, document: dict[str, Any]) -> Any:
-        return self.expression.search(document, options=_OPTIONS)
+        """JMESPath's answer; a plain ``a.b.c`` is looked up directly, with the same result."""
+        if self.fields is None:
+            return self.expression.search(document, options=_OPTIONS)
+        value: Any = document
+        for name in self.fields:
+            # JMESPath: a field of anything but an object is null, and null ends the chain.
+            if not isinstance(value, dict):
+                return None
+            value = value.get(name)
+        return value
 
 
 def compile_path(text: str) -> CompiledPath:
@@ -36,8 +46,26 @@ def compile_path(text: str) -> CompiledPath:
     except jmespath.exceptions.JMESPathError as exc:
         raise ValueError(_explain(exc)) from exc
     return CompiledPath(
-        text, expression, frozenset(_facts_touched(expression.parsed, at_root=True))
+        text,
+        expression,
+        frozenset(_facts_touched(expression.parsed, at_root=True)),
+        _field_chain(expression.parsed),
     )
+
+
+def _field_chain(node: dict[str, Any]) -> tuple[str, ...] | None:
+    """``("facts", "zone_count")`` for ``facts.zone_count``; None for anything else."""
+    if node.get("type") == "field":
+        return (node["value"],)
+    if node.get("type") != "subexpression":
+        return None
+    names: list[str] = []
+    for child in node.get("children", []):
+        part = _field_chain(child)
+        if part is None:
+            return None
+        names.extend(part)
+    return tuple(names) if names else None
 
 
 def _explain(exc: jmespath.exceptions.JMESPathError) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import threading
 import warnings
 from collections.abc import Collection, Iterator
@@ -158,6 +159,17 @@ def _attempt(request: AWSPreparedRequest) -> int:
     return 1
 
 
+_SCOPE_REGION = re.compile(r"Credential=[^/,]+/[0-9]{8}/([a-z0-9-]+)/")
+
+
+def _region(request: AWSPreparedRequest) -> str:
+    """The Region of a SigV4-signed request, from its credential scope."""
+    header = request.headers.get("Authorization") or b""
+    text = header.decode() if isinstance(header, bytes) else str(header)
+    match = _SCOPE_REGION.search(text)
+    return match.group(1) if match else ""
+
+
 def _error_response(
     request: AWSPreparedRequest, service_id: str, code: str, message: str, status: int
 ) -> AWSResponse:
@@ -200,10 +212,12 @@ def inject_errors(
 ) -> Iterator[InjectedFaults]:
     """Answer a ``fraction`` of matching requests with ``code`` and ``status``, unsent.
 
-    Whether a request fails is a function of ``seed``, the request (URL and body)
-    and its attempt number, never of thread timing, so a parallel collection sees
-    the same faults on every run. ``services`` are botocore names (``elbv2``);
-    ``operations`` are API names (``DescribeInstances``); ``None`` matches all.
+    Whether a request fails is a function of ``seed``, the request's Region,
+    service and operation, its ordinal among that operation's requests in that
+    Region, and its attempt number: never of resource ids (moto makes random ones)
+    or thread timing, so a parallel collection sees the same faults on every run.
+    ``services`` are botocore names (``elbv2``); ``operations`` are API names
+    (``DescribeInstances``); ``None`` matches all.
     ``code="Throttling"`` throttles the way AWS does: EC2 answers
     ``RequestLimitExceeded``, the Query services ``Throttling``.
     ``status=503, code="ServiceUnavailable"`` is a 5xx storm;
@@ -211,6 +225,7 @@ def inject_errors(
     attempts after the first N of each request, so a test can be sure retries win.
     """
     faults = InjectedFaults(code, status)
+    ordinals: dict[tuple[str, str, str], int] = {}  # first attempts seen, per operation
     wanted_services = _service_ids(services)
     wanted_operations = frozenset(operations) if operations is not None else None
 
@@ -225,8 +240,12 @@ def inject_errors(
         attempt = _attempt(request)
         if max_per_request is not None and attempt > max_per_request:
             return None
-        body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
-        digest = hashlib.sha256(f"{seed}|{attempt}|{request.url}|".encode() + body).digest()
+        key = (_region(request), service_id, operation)
+        with faults._lock:
+            if attempt == 1:
+                ordinals[key] = ordinals.get(key, -1) + 1
+            ordinal = ordinals.get(key, 0)
+        digest = hashlib.sha256(f"{seed}|{key}|{ordinal}|{attempt}".encode()).digest()
         if random.Random(digest).random() >= fraction:
             return None
         with faults._lock:

@@ -13,7 +13,7 @@ from typing import Any
 
 @dataclass
 class LinkedModel:
-    snapshot: dict[str, Any]  # the validated snapshot document, as loaded
+    snapshot: dict[str, Any]  # the snapshot minus its resource records (link.snapshot_header)
     resources: dict[str, list[dict[str, Any]]]  # resource type name -> documents with "facts"
     zones: list[dict[str, Any]]  # the zone catalog: snapshot zone records plus "account"
     errors: list[dict[str, Any]] = field(default_factory=list)  # global and per-unit errors

@@ -3,7 +3,8 @@
 Rendered by Jinja2 with autoescaping. The findings travel as JSON in a
 ``<script type="application/json">`` block (with ``<``, ``>``, ``&`` and the
 JavaScript line separators escaped, so data can never close the block) and
-the table is drawn client-side with ``textContent`` only. A Content-Security-
+the table is drawn client-side with ``textContent`` only. Control characters in
+data printed by the template become U+FFFD. A Content-Security-
 Policy meta tag allows exactly the page's own style and script, by hash.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from markupsafe import Markup
 
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import ScanReport
+from scanner.report.json_text import dumps_sorted
 from scanner.report.summary import baseline_counts
 from scanner.report.zone_map import build_zone_maps
 from scanner.resources import templates_dir
@@ -45,7 +47,7 @@ class Bar:
 
 def embed_json(value: Any) -> Markup:
     """JSON that is safe inside a ``<script type="application/json">`` element."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    text = dumps_sorted(value, indent=False)
     for char, escaped in _JSON_ESCAPES.items():
         text = text.replace(char, escaped)
     return Markup(text)
@@ -55,11 +57,23 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+# C0 and C1 control characters other than tab and newlines are parse errors in HTML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(value: Any) -> Any:
+    """Every value the template prints from data: control characters become U+FFFD."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("\ufffd", value)
+    return value
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
+        finalize=_printable,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -6,11 +6,11 @@ depends on the wall clock, so two scans of the same snapshot are byte-identical.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from scanner.engine.results import Finding
 from scanner.report.context import ScanReport
+from scanner.report.json_text import dumps_sorted
 
 FORMAT = "stormproof-findings"
 FORMAT_VERSION = 1
@@ -119,9 +119,4 @@ def findings_document(report: ScanReport) -> dict[str, Any]:
 
 
 def render_findings_json(report: ScanReport) -> str:
-    return (
-        json.dumps(
-            findings_document(report), indent=2, sort_keys=True, ensure_ascii=False, default=str
-        )
-        + "\n"
-    )
+    return dumps_sorted(findings_document(report), indent=True) + "\n"

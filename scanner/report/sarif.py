@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from collections import defaultdict
 from typing import Any
 
 from scanner.engine.results import Finding
 from scanner.model.resource_types import RESOURCE_TYPES
 from scanner.report.context import ScanReport, ScanScope
+from scanner.report.json_text import dumps_sorted
 from scanner.report.sarif_rules import (
     LEVELS,
     SRCROOT,
@@ -177,7 +177,7 @@ def _document(run_fields: dict[str, Any], results: list[dict], notes: list[dict]
 
 
 def _dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    return dumps_sorted(document, indent=True) + "\n"
 
 
 def render_sarif(report: ScanReport, options: SarifOptions | None = None) -> str:

@@ -1,13 +1,16 @@
 """Render the requested formats, then write each file atomically into the output folder.
 
-Everything is rendered in memory first, so a rendering bug or an interrupt
-leaves the previous run's files untouched; each file then appears whole
-(temp file + rename) or not at all.
+Every format is rendered before any file is replaced, so a rendering bug or an
+interrupt leaves the previous run's files untouched; each file then appears
+whole (temp file + rename) or not at all. :func:`write_reports` holds one
+rendered format in memory at a time (the others wait as temp files), which is
+what keeps a scan of a million resources within its memory budget.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from scanner.errors import InputError
@@ -39,6 +42,25 @@ def check_formats(formats: list[str]) -> list[str]:
     return [name for name in FILE_NAMES if name in formats]
 
 
+def render_format(
+    report: ScanReport,
+    name: str,
+    *,
+    sarif_options: SarifOptions | None = None,
+    outcome: str | None = None,
+) -> bytes:
+    """One format's file content."""
+    if name == "sarif":
+        text = render_sarif(report, sarif_options)
+    elif name == "html":
+        text = render_html(report)
+    elif name == "json":
+        text = render_findings_json(report)
+    else:
+        text = render_markdown(report, outcome=outcome)
+    return text.encode("utf-8")
+
+
 def render_outputs(
     report: ScanReport,
     formats: list[str],
@@ -47,24 +69,58 @@ def render_outputs(
     outcome: str | None = None,
 ) -> dict[str, bytes]:
     """File name -> content for each requested format."""
-    rendered: dict[str, bytes] = {}
-    for name in check_formats(formats):
-        if name == "sarif":
-            text = render_sarif(report, sarif_options)
-        elif name == "html":
-            text = render_html(report)
-        elif name == "json":
-            text = render_findings_json(report)
-        else:
-            text = render_markdown(report, outcome=outcome)
-        rendered[FILE_NAMES[name]] = text.encode("utf-8")
-    return rendered
+    return {
+        FILE_NAMES[name]: render_format(report, name, sarif_options=sarif_options, outcome=outcome)
+        for name in check_formats(formats)
+    }
 
 
-def write_outputs(
-    rendered: dict[str, bytes], output_dir: str | os.PathLike[str]
+def write_reports(
+    report: ScanReport,
+    formats: list[str],
+    output_dir: str | os.PathLike[str],
+    *,
+    sarif_options: SarifOptions | None = None,
+    outcome: str | None = None,
 ) -> dict[str, Path]:
-    """Write each file atomically; returns file name -> path written."""
+    """Render and stage one format at a time, then rename them all into place.
+
+    Same files and the same all-or-nothing guarantee as :func:`write_outputs` over
+    :func:`render_outputs`, without holding every rendered format at once.
+    """
+    directory = _output_folder(output_dir)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name in check_formats(formats):
+            data = render_format(report, name, sarif_options=sarif_options, outcome=outcome)
+            path = directory / FILE_NAMES[name]
+            staged.append((_stage(path, data), path))
+            del data
+        for temp, path in staged:
+            os.replace(temp, path)
+    except BaseException:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    return {path.name: path for _, path in staged}
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a temp file beside ``path`` with a new file's usual mode."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _output_folder(output_dir: str | os.PathLike[str]) -> Path:
     directory = Path(output_dir)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -74,6 +130,14 @@ def write_outputs(
         ) from exc
     if not directory.is_dir():
         raise InputError(f"{directory}: the output folder is not a folder")
+    return directory
+
+
+def write_outputs(
+    rendered: dict[str, bytes], output_dir: str | os.PathLike[str]
+) -> dict[str, Path]:
+    """Write each file atomically; returns file name -> path written."""
+    directory = _output_folder(output_dir)
     written: dict[str, Path] = {}
     for name, data in rendered.items():
         path = directory / name

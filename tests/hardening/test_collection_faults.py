@@ -27,6 +27,7 @@ from tests.hardening.world import (
     collect,
     findings_of,
     observed,
+    point_at,
     seeded_world,
     total_calls,
 )
@@ -48,9 +49,8 @@ def clean(world: World) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _dlm_endpoint(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The suite's offline environment clears AWS_ENDPOINT_URL_DLM for every test.
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DLM", world.dlm.endpoint_url)
+def _endpoints(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    point_at(world, monkeypatch)
 
 
 def test_30_percent_throttling_leaves_the_snapshot_identical(clean: dict[str, Any]) -> None:

@@ -48,6 +48,13 @@ def seeded_world(*, server: bool = False) -> Iterator[World]:
         yield World(estate, dlm, url)
 
 
+def point_at(world: World, monkeypatch: Any) -> None:
+    """Per test: the suite's offline environment clears the endpoint variables each time."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DLM", world.dlm.endpoint_url)
+    if world.moto_url is not None:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", world.moto_url)
+
+
 def collect(**overrides: Any) -> dict[str, Any]:
     """The real collector over both Regions (no client-side rate limit to wait for)."""
     options = CollectOptions(regions=list(REGIONS), rate_limit=1000.0, **overrides)

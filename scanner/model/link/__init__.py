@@ -8,6 +8,7 @@ in :mod:`scanner.model.link.facts` and documented in ``schemas/model.schema.json
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from scanner.model.link.copies import link_copies
@@ -19,14 +20,24 @@ from scanner.model.link.usage import link_usage
 from scanner.model.link.zones import ZoneCatalog
 from scanner.model.linked import LinkedModel
 
-__all__ = ["DEFAULT_FLEET_TAG_KEYS", "collection_errors", "link_snapshot"]
+__all__ = ["DEFAULT_FLEET_TAG_KEYS", "collection_errors", "link_snapshot", "snapshot_header"]
+
+_DOCUMENT_ORDER = itemgetter("account", "region", "id", "arn")
 
 
 def link_snapshot(
-    snapshot: dict[str, Any], *, fleet_tag_keys: Sequence[str] = DEFAULT_FLEET_TAG_KEYS
+    snapshot: dict[str, Any],
+    *,
+    fleet_tag_keys: Sequence[str] = DEFAULT_FLEET_TAG_KEYS,
+    consume: bool = False,
 ) -> LinkedModel:
-    """Join the snapshot's records into documents with ``facts``; add derived fleets."""
-    resources = documents_from_snapshot(snapshot)
+    """Join the snapshot's records into documents with ``facts``; add derived fleets.
+
+    The snapshot is left untouched unless ``consume`` is set: then its records
+    become the documents themselves (no copy, a third less memory at scale) and
+    the caller must not use the snapshot afterwards.
+    """
+    resources = documents_from_snapshot(snapshot, take_records=consume)
     index = Index(resources)
     zones = ZoneCatalog(snapshot)
     link_placement(index, zones)
@@ -35,13 +46,28 @@ def link_snapshot(
     link_copies(index)
     resources["fleet"] = build_fleets(index, zones, tuple(fleet_tag_keys))
     for documents in resources.values():
-        documents.sort(key=lambda doc: (doc["account"], doc["region"], doc["id"], doc["arn"]))
+        documents.sort(key=_DOCUMENT_ORDER)
     return LinkedModel(
-        snapshot=snapshot,
+        snapshot=snapshot_header(snapshot),
         resources=resources,
         zones=zones.records,
         errors=collection_errors(snapshot),
     )
+
+
+def snapshot_header(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot without its resource records, which now live on in the documents.
+
+    Reports and evaluation read the snapshot's scope, times and errors; keeping
+    only those lets the caller drop the raw records (about a third of a scan's
+    memory at a million resources).
+    """
+    header = {key: value for key, value in snapshot.items() if key != "units"}
+    header["units"] = [
+        {key: value for key, value in unit.items() if key != "resources"}
+        for unit in snapshot.get("units", [])
+    ]
+    return header
 
 
 def collection_errors(snapshot: dict[str, Any]) -> list[dict[str, Any]]:

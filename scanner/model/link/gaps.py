@@ -72,6 +72,8 @@ class CollectionGaps:
         self, account: str, region: str, dependencies: Iterable[Dependency]
     ) -> tuple[dict[str, Any], ...]:
         """The error entries that leave any of ``dependencies`` unobserved for this unit."""
+        if not self._by_dependency:  # a complete collection: the common case, answered at once
+            return ()
         dependencies = tuple(dependencies)
         key = (account, region, dependencies)
         if key not in self._cache:

@@ -10,8 +10,14 @@ from scanner.model.resource_types import RESOURCE_TYPES
 Document = dict[str, Any]
 
 
-def documents_from_snapshot(snapshot: dict[str, Any]) -> dict[str, list[Document]]:
-    """One document per snapshot record: its fields (shallow copy) plus an empty ``facts``."""
+def documents_from_snapshot(
+    snapshot: dict[str, Any], *, take_records: bool = False
+) -> dict[str, list[Document]]:
+    """One document per snapshot record: its fields (shallow copy) plus an empty ``facts``.
+
+    With ``take_records`` the records themselves become the documents, saving a
+    copy of every record (the snapshot is then consumed and must not be reused).
+    """
     resources: dict[str, list[Document]] = {name: [] for name in RESOURCE_TYPES}
     for unit in snapshot.get("units", []):
         observed = unit.get("resources", {})
@@ -19,7 +25,7 @@ def documents_from_snapshot(snapshot: dict[str, Any]) -> dict[str, list[Document
             if resource_type.snapshot_key is None:
                 continue
             for record in observed.get(resource_type.snapshot_key, []):
-                document = dict(record)
+                document = record if take_records else dict(record)
                 document.setdefault("account", unit["account"])
                 document.setdefault("region", unit["region"])
                 document["facts"] = {}
