@@ -74,7 +74,7 @@ with paused_collection():  # as `stormproof scan` does
     validate_snapshot(document)
 t3 = time.perf_counter()
 with paused_collection():
-    model = link_snapshot(document)
+    model = link_snapshot(document, consume=True)
     del document
     t4 = time.perf_counter()
     evaluation = evaluate(model, policies)

@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
             report.has_baseline = True
         code = exit_code(report, args.fail_on)
         outcome = outcome_text(report, code, args.fail_on)
-        report = redact_report(report, accounts=args.redact_accounts)
+        report = redact_report(report, accounts=args.redact_accounts, in_place=True)
 
         written = write_reports(
             report, formats, args.output_dir, sarif_options=sarif_options, outcome=outcome

@@ -50,7 +50,49 @@ def _fast_validator() -> Callable[[Any], Any]:
     }
     for name, (check, raises) in checker.checkers.items():
         formats[name] = _format_check(check, raises)
-    return fastjsonschema.compile(schema, formats=formats)
+    if "date-time" in checker.checkers:
+        formats["date-time"] = _plain_utc_or(formats["date-time"])
+    return fastjsonschema.compile(_inline_refs(schema, schema.get("$defs", {})), formats=formats)
+
+
+def _inline_refs(node: Any, definitions: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """The schema with each ``#/$defs/NAME`` reference replaced by its definition.
+
+    Same meaning, but the compiled code checks each record inline instead of
+    through a function call per record and per ``$ref`` (a third of the time).
+    A recursive reference is left as it is.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, definitions, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    reference = node.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/$defs/"):
+        name = reference.removeprefix("#/$defs/")
+        if name in definitions and name not in seen:
+            target = _inline_refs(definitions[name], definitions, (*seen, name))
+            siblings = {key: value for key, value in node.items() if key != "$ref"}
+            if not siblings:
+                return target
+            return {"allOf": [target, _inline_refs(siblings, definitions, seen)]}
+    return {key: _inline_refs(value, definitions, seen) for key, value in node.items()}
+
+
+# A UTC time in the form AWS and the collector write; day 28 at most, so valid in any month.
+_PLAIN_UTC = re.compile(
+    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?Z"
+)
+
+
+def _plain_utc_or(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``check``, answered at once for the common, certainly valid ``2026-11-30T20:33:22Z``."""
+    plain = _PLAIN_UTC.fullmatch
+
+    def conforms(value: Any) -> bool:
+        return (isinstance(value, str) and plain(value) is not None) or check(value)
+
+    return conforms
 
 
 def _always_conforms(value: Any) -> bool:

@@ -193,7 +193,8 @@ def render_sarif(report: ScanReport, options: SarifOptions | None = None) -> str
         and (f.status == "open" or (f.status == "waived" and options.emit_waived))
     ]
     wanted.sort(key=Finding.sort_key)  # most severe first: truncation keeps the head
-    results = [_result(f, rule_index[f.policy_id], *locations[f.policy_id]) for f in wanted]
+    kept = min(len(wanted), options.max_results)  # only the results that can be kept are built
+    results = [_result(f, rule_index[f.policy_id], *locations[f.policy_id]) for f in wanted[:kept]]
     run_fields: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -222,11 +223,10 @@ def render_sarif(report: ScanReport, options: SarifOptions | None = None) -> str
     }
     notes = _notifications(report, rule_index)
     ok = report.complete
-    kept = min(len(results), options.max_results)
     while True:
         extra = list(notes)
-        if kept < len(results):
-            extra.append(_truncation_note(kept, len(results), options))
+        if kept < len(wanted):
+            extra.append(_truncation_note(kept, len(wanted), options))
         text = _dumps(_document(run_fields, results[:kept], extra, ok))
         if len(text.encode()) <= options.max_gzip_bytes or kept == 0:
             return text

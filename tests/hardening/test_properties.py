@@ -25,7 +25,6 @@ from hypothesis.errors import InvalidArgument
 from scanner.engine import evaluate, load_config, load_policies
 from scanner.engine.evaluate import FAIL, OUT_OF_SCOPE, PASS, UNKNOWN, judge
 from scanner.engine.fragments import FragmentError, expand_fragment
-from scanner.engine.operators import OPERATORS
 from scanner.engine.policy import compile_policy
 from scanner.engine.results import Finding
 from scanner.engine.yaml_source import load_yaml_text
@@ -35,6 +34,16 @@ from scanner.model.link.gaps import CollectionGaps
 from scanner.model.snapshot import load_snapshot, validate_snapshot
 from scanner.report.waivers import apply_waivers, load_waivers
 from tests.hardening.hypothesis_profile import PROPERTY
+from tests.hardening.strategies import (
+    CONFIG_FILES,
+    FRAGMENTS,
+    GROUPS,
+    JSON_VALUES,
+    PLAUSIBLE,
+    TEXT,
+    WAIVER_FILES,
+    conditions,
+)
 
 POLICY = """\
 id: prop-policy
@@ -63,131 +72,8 @@ BUILTINS = load_policies()
 STATUSES = {FAIL, PASS, UNKNOWN, OUT_OF_SCOPE}
 NOW = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
 
+
 # Strings that have broken parsers before: markup, escapes, odd Unicode, YAML syntax.
-NASTY = st.sampled_from(
-    [
-        "",
-        " ",
-        "<script>alert(1)</script>",
-        "\x1b[31m",
-        "\u202e",
-        "\uffff",
-        "😀",
-        "e\u0301",
-        "{{ 7*7 }}",
-        "{% raw %}",
-        "*",
-        "&anchor",
-        "!!python/object:os.system",
-        "- ",
-        ": ",
-        "'",
-        '"',
-        "\\",
-        "\t",
-        "\n",
-        "null",
-        "~",
-        "1e999",
-        "-0",
-        "0x1F",
-        "2026-13-45",
-        "us-east-1a",
-        "facts.zone_count",
-    ]
-)
-TEXT = st.one_of(NASTY, st.text(max_size=30))
-SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=False),
-    TEXT,
-)
-JSON_VALUES = st.recursive(
-    SCALARS,
-    lambda children: st.one_of(
-        st.lists(children, max_size=4), st.dictionaries(TEXT, children, max_size=4)
-    ),
-    max_leaves=12,
-)
-VALID_PATHS = st.sampled_from(
-    [
-        "id",
-        "tags.team",
-        "tags",
-        "facts.zone_count",
-        "facts.zone_names",
-        "facts.zones[?type=='local-zone'].name",
-        "facts.zones[*].parent_zone_name",
-        "length(facts.zone_names)",
-        "facts.load_balancer_attached",
-        "@",
-        "`1`",
-        "max_size",
-        "created_time",
-    ]
-)
-PATHS = st.one_of(st.sampled_from(["facts.nope", "facts", "facts.zone_count[", ""]), TEXT)
-OPERATOR_NAMES = st.one_of(st.sampled_from(sorted(OPERATORS)), TEXT)
-
-
-REGEXES = st.sampled_from(["^web", "(a|b)+", ".*", "\\d{3}", "(?i)PROD", "[", "(?P<x>"])
-_OPERANDS: dict[str, st.SearchStrategy[Any]] = {
-    "any": JSON_VALUES,
-    "list": st.lists(SCALARS, max_size=3),
-    "integer": st.one_of(st.integers(-3, 5), st.just({"param": "min_zones"})),
-    "ordered": st.one_of(st.integers(-3, 5), st.floats(allow_nan=False), TEXT),
-    "number": st.one_of(st.integers(0, 1000), st.floats(0, 1e6)),
-    "regex": REGEXES,
-}
-
-
-@st.composite
-def comparisons(draw: st.DrawFn) -> Any:
-    """Mostly well-formed comparisons (so evaluation is reached); one in ten is broken."""
-    broken = draw(st.integers(0, 9)) == 0
-    name = draw(st.sampled_from(sorted(OPERATORS)))
-    path = draw(PATHS if broken else VALID_PATHS)
-    leaf: dict[str, Any] = {"path": path, "op": name}
-    kind = OPERATORS[name].takes
-    if kind != "none":
-        leaf["value"] = draw(_OPERANDS.get(kind, JSON_VALUES))
-    if broken:
-        choice = draw(st.sampled_from(["path", "op", "value", "extra", "whole"]))
-        if choice == "whole":
-            return draw(JSON_VALUES)
-        leaf[choice] = draw(JSON_VALUES)
-    return leaf
-
-
-def conditions() -> st.SearchStrategy[Any]:
-    return st.recursive(
-        comparisons(),
-        lambda children: st.one_of(
-            st.fixed_dictionaries({"all": st.lists(children, min_size=1, max_size=3)}),
-            st.fixed_dictionaries({"any": st.lists(children, min_size=1, max_size=3)}),
-            st.fixed_dictionaries({"not": children}),
-        ),
-        max_leaves=6,
-    )
-
-
-GROUPS = st.lists(
-    st.fixed_dictionaries(
-        {"id": st.text(min_size=1, max_size=20)},
-        optional={
-            "zones": st.lists(st.sampled_from(["us-east-1a", "us-east-1b", "us-east-1-lax-1a"])),
-            "tags": st.dictionaries(TEXT, TEXT, max_size=3),
-            "min_size": st.integers(-5, 5),
-            "health_check_type": st.sampled_from(["EC2", "ELB", "weird"]),
-        },
-    ),
-    max_size=4,
-    unique_by=lambda group: group["id"],
-)
-
-
 def event(name: str) -> None:
     """Record how often each outcome happens (``--hypothesis-show-statistics``)."""
     with contextlib.suppress(InvalidArgument):  # outside a Hypothesis test: nothing to record
@@ -262,26 +148,6 @@ def test_arbitrary_text_as_a_policy_fails_cleanly(text: str) -> None:
     assert isinstance(compile_text(text), InputError)
 
 
-PLAUSIBLE = st.sampled_from(
-    [
-        "high",
-        "low",
-        "instance",
-        "load_balancer",
-        "fleet",
-        "A title",
-        "{{ resource.id }} in {{ resource.region }}",
-        "{{ resource.tags | tojson }}",
-        "{{ params.min_zones * 2 }}",
-        {"path": "id", "op": "exists"},
-        {"not": {"path": "facts.zone_count", "op": "ge", "value": 2}},
-        {"min_zones": {"default": 3, "type": "integer", "description": "d"}},
-        [{"name": "c", "snapshot": {}, "fail": []}],
-        ["https://docs.aws.amazon.com/"],
-    ]
-)
-
-
 @PROPERTY
 @given(
     st.dictionaries(
@@ -327,40 +193,6 @@ def test_generated_conditions_compile_and_judge_cleanly(
         assert_judges_cleanly(result, groups)
 
 
-RECORD_KEYS = st.sampled_from(
-    [
-        *("auto_scaling_groups", "instances", "volumes", "snapshots", "images", "subnets"),
-        *("load_balancers", "target_groups", "classic_load_balancers", "dlm_policies", "weird"),
-    ]
-)
-RECORD = st.dictionaries(
-    st.one_of(
-        st.sampled_from(
-            [
-                *("id", "zone", "zones", "tags", "state", "subnet_ids", "volume_ids", "image_id"),
-                *("instance_ids", "start_time", "create_time", "description", "targets"),
-            ]
-        ),
-        TEXT,
-    ),
-    JSON_VALUES,
-    max_size=6,
-)
-FRAGMENTS = st.fixed_dictionaries(
-    {"resources": st.dictionaries(RECORD_KEYS, st.lists(RECORD, max_size=3), max_size=3)},
-    optional={
-        "errors": st.lists(
-            st.fixed_dictionaries(
-                {"service": st.sampled_from(["ec2", "autoscaling", "elbv2", "dlm", "sts", "x"])},
-                optional={"operation": TEXT, "code": TEXT},
-            ),
-            max_size=2,
-        ),
-        "finished_at": st.one_of(TEXT, st.just("2026-01-15T12:00:00Z")),
-    },
-)
-
-
 @PROPERTY
 @given(FRAGMENTS)
 def test_generated_snapshot_fragments_are_rejected_or_judged_by_every_policy(
@@ -395,32 +227,6 @@ def test_arbitrary_bytes_as_a_snapshot_fail_cleanly(tmp_path: Path, raw: bytes) 
         raise AssertionError("arbitrary bytes passed as a snapshot")
 
 
-WAIVER_ENTRY = st.one_of(
-    st.fixed_dictionaries(
-        {
-            "policy": st.sampled_from(["asg-single-az", "*", "asg-*", "nope"]),
-            "resource": st.sampled_from(["*", "arn:aws:autoscaling:*/web", "arn:*:x", "[!a]"]),
-            "reason": st.one_of(st.just("accepted"), TEXT),
-            "owner": st.one_of(st.just("platform-team"), TEXT),
-            "expires": st.one_of(st.sampled_from(["2030-01-01", "2020-01-01"]), TEXT),
-        },
-        optional={"ticket": st.one_of(TEXT, JSON_VALUES)},
-    ),
-    st.dictionaries(
-        st.one_of(
-            st.sampled_from(["policy", "resource", "reason", "owner", "expires", "ticket"]), TEXT
-        ),
-        st.one_of(JSON_VALUES, st.sampled_from(["2030-01-01", "2020-01-01", "*", "asg-*"])),
-        max_size=7,
-    ),
-)
-WAIVER_FILES = st.one_of(
-    st.fixed_dictionaries({"waivers": st.lists(WAIVER_ENTRY, max_size=4)}),
-    st.dictionaries(TEXT, JSON_VALUES, max_size=3),
-    JSON_VALUES,
-)
-
-
 @PROPERTY
 @given(WAIVER_FILES, st.sampled_from(["waivers.yaml", "waivers.json"]))
 def test_generated_waiver_files_load_or_fail_cleanly(
@@ -451,30 +257,6 @@ def test_generated_waiver_files_load_or_fail_cleanly(
     )
     apply_waivers([finding], waivers)
     assert finding.status in ("open", "waived")
-
-
-CONFIG_FILES = st.one_of(
-    st.fixed_dictionaries(
-        {},
-        optional={
-            "disabled": st.lists(st.one_of(st.sampled_from([p.id for p in BUILTINS]), TEXT)),
-            "fleet_tag_keys": st.lists(TEXT, max_size=3),
-            "policies": st.dictionaries(
-                st.one_of(st.sampled_from(["asg-single-az", "elb-single-az"]), TEXT),
-                st.dictionaries(
-                    st.sampled_from(["severity", "parameters", "other"]),
-                    st.one_of(
-                        JSON_VALUES,
-                        st.sampled_from(["low", "critical"]),
-                        st.dictionaries(st.sampled_from(["min_zones", "x"]), JSON_VALUES),
-                    ),
-                ),
-                max_size=2,
-            ),
-        },
-    ),
-    JSON_VALUES,
-)
 
 
 @PROPERTY

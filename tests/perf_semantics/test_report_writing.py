@@ -11,6 +11,7 @@ import pytest
 
 from scanner.report import writer
 from scanner.report.json_text import dumps_sorted
+from scanner.report.redact import redact_report
 from scanner.report.writer import render_outputs, write_outputs, write_reports
 from tests.report.factories import XSS, sample_report
 
@@ -73,3 +74,17 @@ def test_a_failed_render_leaves_the_previous_files_and_no_temp_file(
         write_reports(sample_report(), ALL, tmp_path, outcome="x")
     assert (tmp_path / "results.sarif").read_text() == "previous run"
     assert [p.name for p in tmp_path.iterdir()] == ["results.sarif"]
+
+
+@pytest.mark.parametrize("accounts", [False, True])
+def test_redacting_in_place_gives_the_same_outputs_as_redacting_a_copy(
+    accounts: bool, tmp_path: Path
+) -> None:
+    copied = redact_report(sample_report(), accounts=accounts)
+    original = sample_report()
+    in_place = redact_report(original, accounts=accounts, in_place=True)
+    assert in_place is original
+    first = write_reports(copied, ALL, tmp_path / "copy", outcome="x")
+    second = write_reports(in_place, ALL, tmp_path / "in-place", outcome="x")
+    for name in first:
+        assert first[name].read_bytes() == second[name].read_bytes(), name

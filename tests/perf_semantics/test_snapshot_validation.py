@@ -12,11 +12,15 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.engine.fragments import expand_fragment
 from scanner.errors import InputError
 from scanner.model.snapshot import is_valid_snapshot, validate_snapshot
+from scanner.resources import load_schema
 
 
 def valid_snapshot() -> dict[str, Any]:
@@ -106,3 +110,32 @@ def test_valid_times_pass_the_fast_path(moment: str) -> None:
     _instance(snapshot)["launch_time"] = moment
     assert is_valid_snapshot(snapshot) is True
     validate_snapshot(snapshot)
+
+
+def _jsonschema_accepts(snapshot: dict[str, Any]) -> bool:
+    """jsonschema's own verdict on the schema as written (references not inlined)."""
+    schema = load_schema("snapshot.schema.json")
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER).is_valid(snapshot)
+
+
+times = st.builds(
+    "{}-{:02d}-{:02d}{}{:02d}:{:02d}:{:02d}{}{}".format,
+    st.sampled_from(["2026", "1999", "0000"]),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.sampled_from(["T", "t", " "]),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from(["", ".5", ".123456", "."]),
+    st.sampled_from(["Z", "z", "", "+00:00", "-07:30", "+0000", "+24:00"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=times)
+def test_the_fast_path_judges_times_exactly_as_jsonschema(moment: str) -> None:
+    snapshot = valid_snapshot()
+    _instance(snapshot)["launch_time"] = moment
+    assert is_valid_snapshot(snapshot) == _jsonschema_accepts(snapshot)

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any
 
 from scanner.model.link.dlm import copy_target_regions
 from scanner.model.link.index import Document, Index
 
 DLM_POLICY_TAG = "aws:dlm:lifecycle-policy-id"
+_COPY_ORDER = itemgetter("region", "account", "id")
 _COPIED = re.compile(r"\[Copied ((?:snap|ami)-[0-9a-zA-Z]+) from ([a-z0-9-]+)\]")
 
 
@@ -80,7 +82,9 @@ def _record_copies(documents: list[Document], index: Index) -> None:
                 }
             )
     for doc in documents:
-        doc["facts"]["copies"].sort(key=lambda c: (c["region"], c["account"], c["id"]))
+        copies = doc["facts"]["copies"]
+        if len(copies) > 1:
+            copies.sort(key=_COPY_ORDER)
 
 
 def _copy_regions(doc: Document, index: Index, inherited: list[str]) -> list[str]:

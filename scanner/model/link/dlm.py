@@ -30,17 +30,36 @@ def link_dlm(index: Index) -> None:
                 "cross_region_copy_regions": copy_target_regions(policy),
             }
         )
+    candidates = _Candidates(index)
     for instance in index.of_type("instance"):
-        policies = index.in_unit("dlm_policy", instance["account"], instance["region"])
+        policies = candidates.of(instance, "INSTANCE")
         location = resource_location(instance["facts"].get("zone"))
         covering = [p for p in policies if covers(p, "INSTANCE", instance, location)]
         instance["facts"]["dlm"] = _by_policy_type(covering)
     for volume in index.of_type("volume"):
-        _link_volume(volume, index)
+        _link_volume(volume, index, candidates.of(volume, "VOLUME"))
 
 
-def _link_volume(volume: Document, index: Index) -> None:
-    policies = index.in_unit("dlm_policy", volume["account"], volume["region"])
+class _Candidates:
+    """The enabled policies of a unit that target a resource type: computed once per unit."""
+
+    def __init__(self, index: Index):
+        self._index = index
+        self._found: dict[tuple[str, str, str], list[Document]] = {}
+
+    def of(self, resource: Document, resource_type: str) -> list[Document]:
+        key = (resource["account"], resource["region"], resource_type)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = [
+                policy
+                for policy in self._index.in_unit("dlm_policy", key[0], key[1])
+                if policy.get("state") == "ENABLED" and resource_type in _resource_types(policy)
+            ]
+        return found
+
+
+def _link_volume(volume: Document, index: Index, policies: list[Document]) -> None:
     location = resource_location(volume["facts"].get("zone"))
     covering = [p for p in policies if covers(p, "VOLUME", volume, location)]
     coverage = _by_policy_type(covering)

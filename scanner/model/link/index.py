@@ -34,27 +34,38 @@ def documents_from_snapshot(
 
 
 class Index:
-    """Documents by (account, Region, id), by unit, and by ARN."""
+    """Documents by (account, Region, id), by unit, and by ARN.
+
+    Any document can be found by ARN; the id and unit tables are built for a
+    type the first time it is looked up, since most types never are (snapshots,
+    volumes and images are a million documents that nothing looks up by id).
+    """
 
     def __init__(self, resources: dict[str, list[Document]]):
         self.resources = resources
-        self._by_id: dict[str, dict[tuple[str, str, str], Document]] = defaultdict(dict)
-        self._by_unit: dict[str, dict[tuple[str, str], list[Document]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        self._by_arn: dict[str, Document] = {}
-        for type_name, documents in resources.items():
-            for document in documents:
-                unit = (document["account"], document["region"])
-                self._by_id[type_name][(*unit, document["id"])] = document
-                self._by_unit[type_name][unit].append(document)
-                self._by_arn[document["arn"]] = document
+        self._types = dict(resources)  # the lists as they are now, whatever is added later
+        self._by_id: dict[str, dict[tuple[str, str, str], Document]] = {}
+        self._by_unit: dict[str, dict[tuple[str, str], list[Document]]] = {}
+        self._by_arn: dict[str, Document] = {
+            document["arn"]: document for documents in resources.values() for document in documents
+        }
 
     def get(self, type_name: str, account: str, region: str, resource_id: str) -> Document | None:
-        return self._by_id[type_name].get((account, region, resource_id))
+        table = self._by_id.get(type_name)
+        if table is None:
+            table = self._by_id[type_name] = {
+                (document["account"], document["region"], document["id"]): document
+                for document in self._types.get(type_name, [])
+            }
+        return table.get((account, region, resource_id))
 
     def in_unit(self, type_name: str, account: str, region: str) -> list[Document]:
-        return self._by_unit[type_name].get((account, region), [])
+        table = self._by_unit.get(type_name)
+        if table is None:
+            table = self._by_unit[type_name] = defaultdict(list)
+            for document in self._types.get(type_name, []):
+                table[(document["account"], document["region"])].append(document)
+        return table.get((account, region), [])
 
     def by_arn(self, arn: str) -> Document | None:
         return self._by_arn.get(arn)

@@ -41,7 +41,7 @@ def _link_auto_scaling_membership(index: Index) -> None:
 
 
 def _link_volumes(index: Index) -> None:
-    newest: dict[tuple[str, str, str], Document] = {}
+    newest: dict[tuple[str, str, str], tuple[tuple, Document]] = {}  # (its _started, snapshot)
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     for snapshot in index.of_type("snapshot"):
         if snapshot.get("state") != "completed" or not snapshot.get("volume_id"):
@@ -49,12 +49,13 @@ def _link_volumes(index: Index) -> None:
         key = (snapshot["account"], snapshot["region"], snapshot["volume_id"])
         counts[key] += 1
         current = newest.get(key)
-        if current is None or _started(snapshot) > _started(current):
-            newest[key] = snapshot
+        started = _started(snapshot)
+        if current is None or started > current[0]:
+            newest[key] = (started, snapshot)
     for volume in index.of_type("volume"):
         key = (volume["account"], volume["region"], volume["id"])
         attachments = volume.get("attachments", [])
-        latest = newest.get(key)
+        latest = newest[key][1] if key in newest else None
         volume["facts"].update(
             {
                 "in_use": volume.get("state") == "in-use" or bool(attachments),
