@@ -194,6 +194,7 @@ def _run_units(planned: list[PlannedUnit], max_workers: int) -> Iterator[dict[st
     remaining = iter(planned)
     pending: set[Future[dict[str, Any]]] = set()
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="stormproof-unit")
+    finished = False
     try:
         while True:
             for unit in islice(remaining, max_workers - len(pending)):
@@ -209,9 +210,11 @@ def _run_units(planned: list[PlannedUnit], max_workers: int) -> Iterator[dict[st
                     )
                 )
             if not pending:
+                finished = True
                 return
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Interrupted: do not wait for units blocked in a network read, so Ctrl-C unwinds now.
+        pool.shutdown(wait=finished, cancel_futures=True)
