@@ -80,7 +80,7 @@ def _inline_refs(node: Any, definitions: dict[str, Any], seen: tuple[str, ...] =
 
 # A UTC time in the form AWS and the collector write; day 28 at most, so valid in any month.
 _PLAIN_UTC = re.compile(
-    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
     r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?Z"
 )
 
