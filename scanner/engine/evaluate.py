@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from scanner.engine.blind_spots import blind_spot_findings
 from scanner.engine.conditions import Context
 from scanner.engine.policy import Policy
 from scanner.engine.results import Evaluation, Finding, PolicyStats
@@ -82,6 +83,7 @@ def evaluate(
             else:
                 counts.unknown += 1
             findings.append(_finding(policy, document, judgement))
+    findings.extend(blind_spot_findings(policies, model.errors, stats))
     findings.sort(key=lambda finding: (finding.sort_key(), finding.resource_id, finding.message))
     return Evaluation(policies=[policy.meta for policy in policies], findings=findings, stats=stats)
 

@@ -17,6 +17,11 @@ class ResourceType:
     snapshot_key: str | None  # key under units[].resources; None for derived types
     service: str  # the AWS service that observes it
     title: str  # human name, for reports
+    plural: str = ""  # when not title + "s"
+
+    @property
+    def title_plural(self) -> str:
+        return self.plural or f"{self.title}s"
 
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
@@ -39,9 +44,17 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType(
             "classic_load_balancer", "classic_load_balancers", "elb", "Classic Load Balancer"
         ),
-        ResourceType("load_balancer", "load_balancers", "elbv2", "Load balancer (ALB/NLB/GWLB)"),
+        ResourceType(
+            "load_balancer",
+            "load_balancers",
+            "elbv2",
+            "Load balancer (ALB/NLB/GWLB)",
+            "Load balancers (ALB/NLB/GWLB)",
+        ),
         ResourceType("target_group", "target_groups", "elbv2", "Target group"),
-        ResourceType("dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy"),
+        ResourceType(
+            "dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy", "DLM lifecycle policies"
+        ),
         ResourceType("fleet", None, "ec2", "Fleet"),
     )
 }
