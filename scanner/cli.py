@@ -75,6 +75,20 @@ def _add_collection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shard", metavar="K/N", help="collect only slice K of N of the units")
 
 
+def _add_output_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """--debug, -q and -v, accepted before or after the command (``default`` SUPPRESS there)."""
+    parser.add_argument(
+        "--debug", action="store_true", default=default, help="show tracebacks for internal errors"
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="only errors and the result"
+    )
+    verbosity.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log every unit and call"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="stormproof",
@@ -83,14 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"stormproof {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-q", "--quiet", action="store_true", help="only errors and the result")
-    verbosity.add_argument("-v", "--verbose", action="store_true", help="log every unit and call")
+    _add_output_options(parser, default=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = _Parser(add_help=False)
+    _add_output_options(common, default=argparse.SUPPRESS)
     commands.required = True
 
-    scan = commands.add_parser("scan", help="collect (or load a snapshot), evaluate, report")
+    scan = commands.add_parser(
+        "scan", parents=[common], help="collect (or load a snapshot), evaluate, report"
+    )
     _add_collection_options(scan)
     scan.add_argument("--snapshot", metavar="FILE", help="scan a saved snapshot; no AWS access")
     scan.add_argument(
@@ -124,17 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--redact-accounts", action="store_true", help="pseudonymize account ids")
     scan.set_defaults(handler="scanner.commands.scan:run")
 
-    collect = commands.add_parser("collect", help="snapshot account state (read-only)")
+    collect = commands.add_parser(
+        "collect", parents=[common], help="snapshot account state (read-only)"
+    )
     _add_collection_options(collect)
     collect.add_argument("--output", required=True, metavar="FILE", help="snapshot.json[.gz]")
     collect.set_defaults(handler="scanner.commands.collect:run")
 
-    merge = commands.add_parser("merge", help="combine snapshots of disjoint units")
+    merge = commands.add_parser(
+        "merge", parents=[common], help="combine snapshots of disjoint units"
+    )
     merge.add_argument("inputs", nargs="+", metavar="SNAPSHOT")
     merge.add_argument("--output", required=True, metavar="FILE")
     merge.set_defaults(handler="scanner.commands.merge:run")
 
-    policies = commands.add_parser("policies", help="list, show, validate, test, document policies")
+    policies = commands.add_parser(
+        "policies", parents=[common], help="list, show, validate, test, document policies"
+    )
     policies.add_argument("--policies", action="append", default=[], metavar="DIR")
     policies.add_argument("--config", metavar="FILE")
     actions = policies.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -150,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--output", metavar="FILE", help="default: standard output")
     policies.set_defaults(handler="scanner.commands.policies:run")
 
-    iam = commands.add_parser("iam-policy", help="print the least-privilege IAM policy")
+    iam = commands.add_parser(
+        "iam-policy", parents=[common], help="print the least-privilege IAM policy"
+    )
     iam.add_argument(
         "--caller",
         action="store_true",
@@ -159,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     iam.add_argument("--role-name", metavar="NAME", help="scan role named in --caller's policy")
     iam.set_defaults(handler="scanner.commands.iam_policy:run")
 
-    demo = commands.add_parser("demo", help="scan an embedded mock AWS estate; no account needed")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="scan an embedded mock AWS estate; no account needed"
+    )
     demo.add_argument("--output-dir", default="stormproof-demo", metavar="DIR")
     demo.set_defaults(handler="scanner.commands.demo:run")
     return parser
