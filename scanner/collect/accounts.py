@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from scanner.collect.context import UnitContext
 from scanner.errors import InputError, Location
+from scanner.userfiles import read_user_text
 
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 # IAM role names may carry a path ("audit/stormproof"); characters from IAM's naming rules.
@@ -69,14 +69,7 @@ def read_accounts_file(path: str | os.PathLike[str]) -> tuple[str, ...]:
     Each problem is one :class:`InputError` naming the file, line and column.
     """
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot read accounts file: {exc.strerror or exc}", Location(source)
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", Location(source)) from exc
+    text = read_user_text(path, "accounts file")
     ids: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0]

@@ -48,6 +48,7 @@ from scanner.mockaws.estate import (
     forward_listener,
     launch_instances,
     register_ami,
+    tag_policy,
     tag_spec,
     web_target_group,
     weekly_ami_schedule,
@@ -259,48 +260,41 @@ def _seed_recovery(client: ClientFor, estate: Estate) -> None:
 
 
 def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
-    role = dlm_role_arn()
-    daily = dlm.create_policy(
+    daily = tag_policy(
+        dlm,
         PRIMARY,
-        ExecutionRoleArn=role,
-        Description="daily database snapshots, copied to us-west-2",
-        State="ENABLED",
-        PolicyDetails={
-            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
-            "ResourceTypes": ["VOLUME"],
-            "ResourceLocations": ["CLOUD"],
-            "TargetTags": [{"Key": "Backup", "Value": "daily"}],
-            "Schedules": [daily_snapshot_schedule(copy_to=[RECOVERY])],
-        },
-        Tags={"owner": "platform"},
+        description="daily database snapshots, copied to us-west-2",
+        state="ENABLED",
+        policy_type="EBS_SNAPSHOT_MANAGEMENT",
+        resource_types=["VOLUME"],
+        resource_locations=["CLOUD"],
+        target_tags={"Backup": "daily"},
+        schedules=[daily_snapshot_schedule(copy_to=[RECOVERY])],
+        tags={"owner": "platform"},
     )
-    weekly_amis = dlm.create_policy(
+    weekly_amis = tag_policy(
+        dlm,
         PRIMARY,
-        ExecutionRoleArn=role,
-        Description="weekly AMIs of hand-managed hosts",
-        State="ENABLED",
-        PolicyDetails={
-            "PolicyType": "IMAGE_MANAGEMENT",
-            "ResourceTypes": ["INSTANCE"],
-            "TargetTags": [{"Key": "AmiBackup", "Value": "weekly"}],
-            "Schedules": [weekly_ami_schedule()],
-        },
+        description="weekly AMIs of hand-managed hosts",
+        state="ENABLED",
+        policy_type="IMAGE_MANAGEMENT",
+        resource_types=["INSTANCE"],
+        target_tags={"AmiBackup": "weekly"},
+        schedules=[weekly_ami_schedule()],
     )
-    legacy = dlm.create_policy(
+    legacy = tag_policy(
+        dlm,
         PRIMARY,
-        ExecutionRoleArn=role,
-        Description="legacy admin host snapshots",
-        State="DISABLED",
-        PolicyDetails={
-            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
-            "ResourceTypes": ["INSTANCE"],
-            "TargetTags": [{"Key": "Name", "Value": "legacy-admin"}],
-            "Schedules": [daily_snapshot_schedule()],
-        },
+        description="legacy admin host snapshots",
+        state="DISABLED",
+        policy_type="EBS_SNAPSHOT_MANAGEMENT",
+        resource_types=["INSTANCE"],
+        target_tags={"Name": "legacy-admin"},
+        schedules=[daily_snapshot_schedule()],
     )
     default = dlm.create_policy(
         RECOVERY,
-        ExecutionRoleArn=role,
+        ExecutionRoleArn=dlm_role_arn(),
         Description="default policy for EBS snapshots",
         State="ENABLED",
         DefaultPolicy="VOLUME",
@@ -308,17 +302,15 @@ def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
         RetainInterval=7,
         CrossRegionCopyTargets=[{"TargetRegion": PRIMARY}],
     )
-    paused = dlm.create_policy(
+    paused = tag_policy(
+        dlm,
         RECOVERY,
-        ExecutionRoleArn=role,
-        Description="edge AMIs (paused during migration)",
-        State="DISABLED",
-        PolicyDetails={
-            "PolicyType": "IMAGE_MANAGEMENT",
-            "ResourceTypes": ["INSTANCE"],
-            "TargetTags": [{"Key": "Service", "Value": "game-session"}],
-            "Schedules": [weekly_ami_schedule()],
-        },
+        description="edge AMIs (paused during migration)",
+        state="DISABLED",
+        policy_type="IMAGE_MANAGEMENT",
+        resource_types=["INSTANCE"],
+        target_tags={"Service": "game-session"},
+        schedules=[weekly_ami_schedule()],
     )
     estate.facts.update(
         dlm_daily=daily,

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from scanner.errors import InputError, Location
+from scanner.userfiles import read_user_text
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
@@ -56,14 +57,7 @@ class YamlDocument:
 
 def load_yaml_file(path: str | Path) -> YamlDocument:
     """Read and parse one YAML file; any problem is an :class:`InputError` with a position."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", Location(source)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", Location(source)) from exc
-    return load_yaml_text(text, source)
+    return load_yaml_text(read_user_text(path, "file"), str(path))
 
 
 def load_yaml_text(text: str, source: str) -> YamlDocument:

@@ -213,3 +213,34 @@ def weekly_ami_schedule() -> dict[str, Any]:
 def dlm_role_arn(account_id: str = DEFAULT_ACCOUNT) -> str:
     """The role DLM's console creates for snapshot policies."""
     return f"arn:aws:iam::{account_id}:role/AWSDataLifecycleManagerDefaultRole"
+
+
+def tag_policy(
+    dlm: Any,
+    region: str,
+    *,
+    description: str,
+    state: str,
+    policy_type: str,
+    resource_types: list[str],
+    target_tags: Mapping[str, str],
+    schedules: list[dict[str, Any]],
+    resource_locations: list[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    account_id: str = DEFAULT_ACCOUNT,
+) -> str:
+    """A tag-targeted DLM policy (not a default policy) in ``region``; returns its id."""
+    details: dict[str, Any] = {"PolicyType": policy_type, "ResourceTypes": resource_types}
+    if resource_locations is not None:
+        details["ResourceLocations"] = resource_locations
+    details["TargetTags"] = [{"Key": key, "Value": value} for key, value in target_tags.items()]
+    details["Schedules"] = schedules
+    request: dict[str, Any] = {
+        "ExecutionRoleArn": dlm_role_arn(account_id),
+        "Description": description,
+        "State": state,
+        "PolicyDetails": details,
+    }
+    if tags is not None:
+        request["Tags"] = dict(tags)
+    return dlm.create_policy(region, **request)

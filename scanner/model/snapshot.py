@@ -24,6 +24,7 @@ import jsonschema
 
 from scanner.errors import InputError, Location
 from scanner.resources import load_schema
+from scanner.userfiles import decode_user_text, read_user_bytes
 
 FORMAT = "stormproof-snapshot"
 FORMAT_VERSION = 1
@@ -152,10 +153,7 @@ def load_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Load and validate a snapshot file; every failure is one :class:`InputError` line."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read snapshot: {exc.strerror or exc}", Location(source)) from exc
+    raw = read_user_bytes(path, "snapshot")
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
@@ -163,10 +161,7 @@ def load_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
             raise InputError(f"corrupt gzip data: {exc}", Location(source)) from exc
     elif source.endswith(".gz"):
         raise InputError("file ends in .gz but is not gzip data", Location(source))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", Location(source)) from exc
+    text = decode_user_text(raw, source)
     del raw  # at a million resources the bytes and the text are ~400 MB each: free as we go
     document = parse_json(text, source)
     del text

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from scanner.engine.results import SEVERITY_RANK, Finding
 from scanner.errors import InputError, Location
 from scanner.model.snapshot import parse_json
 from scanner.report.context import FixedFinding, ScanScope
+from scanner.userfiles import read_user_text
 
 FINDINGS_FORMAT = "stormproof-findings"
 
@@ -32,14 +32,7 @@ class Baseline:
 def load_baseline(path: str | os.PathLike[str]) -> Baseline:
     """Read a previous ``findings.json``; anything else is one :class:`InputError` line."""
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read baseline: {exc.strerror or exc}", Location(source)) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"baseline is not UTF-8 text (byte {exc.start})", Location(source)
-        ) from exc
+    text = read_user_text(path, "baseline", subject="baseline")
     document = parse_json(text, source, what="baseline is not valid JSON")
     if not isinstance(document, dict) or document.get("format") != FINDINGS_FORMAT:
         raise InputError(

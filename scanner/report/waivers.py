@@ -24,6 +24,7 @@ from scanner.engine.yaml_source import check_yaml_size
 from scanner.errors import InputError, Location
 from scanner.report.context import ReportWarning
 from scanner.resources import load_schema
+from scanner.userfiles import read_user_text
 
 SCHEMA_NAME = "waivers.schema.json"
 
@@ -150,16 +151,7 @@ def apply_waivers(findings: list[Finding], waivers: WaiverFile) -> int:
 
 
 def _parse(path: Path, source: str) -> tuple[Any, dict[tuple, int]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            f"cannot read waiver file: {exc.strerror or exc}", Location(source)
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"waiver file is not UTF-8 text (byte {exc.start})", Location(source)
-        ) from exc
+    text = read_user_text(path, "waiver file", subject="waiver file")
     try:
         node = yaml.compose(text, Loader=_Loader)
         if node is not None:

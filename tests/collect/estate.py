@@ -23,6 +23,7 @@ from scanner.mockaws.estate import (
     launch_instances,
     plain_clients,
     register_ami,
+    tag_policy,
     tag_spec,
     web_target_group,
     weekly_ami_schedule,
@@ -203,36 +204,33 @@ def _seed_east(client: ClientFor, estate: Estate) -> None:
 
 
 def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
-    role = dlm_role_arn(ACCOUNT)
-    volumes = dlm.create_policy(
+    volumes = tag_policy(
+        dlm,
         WEST,
-        ExecutionRoleArn=role,
-        Description="daily volume snapshots, copied east",
-        State="ENABLED",
-        PolicyDetails={
-            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
-            "ResourceTypes": ["VOLUME"],
-            "ResourceLocations": ["CLOUD"],
-            "TargetTags": [{"Key": "backup", "Value": "daily"}],
-            "Schedules": [daily_snapshot_schedule(copy_to=[EAST])],
-        },
-        Tags={"owner": "platform"},
+        description="daily volume snapshots, copied east",
+        state="ENABLED",
+        policy_type="EBS_SNAPSHOT_MANAGEMENT",
+        resource_types=["VOLUME"],
+        resource_locations=["CLOUD"],
+        target_tags={"backup": "daily"},
+        schedules=[daily_snapshot_schedule(copy_to=[EAST])],
+        tags={"owner": "platform"},
+        account_id=ACCOUNT,
     )
-    amis = dlm.create_policy(
+    amis = tag_policy(
+        dlm,
         WEST,
-        ExecutionRoleArn=role,
-        Description="weekly AMIs",
-        State="DISABLED",
-        PolicyDetails={
-            "PolicyType": "IMAGE_MANAGEMENT",
-            "ResourceTypes": ["INSTANCE"],
-            "TargetTags": [{"Key": "Name", "Value": "web-a"}],
-            "Schedules": [weekly_ami_schedule()],
-        },
+        description="weekly AMIs",
+        state="DISABLED",
+        policy_type="IMAGE_MANAGEMENT",
+        resource_types=["INSTANCE"],
+        target_tags={"Name": "web-a"},
+        schedules=[weekly_ami_schedule()],
+        account_id=ACCOUNT,
     )
     default = dlm.create_policy(
         EAST,
-        ExecutionRoleArn=role,
+        ExecutionRoleArn=dlm_role_arn(ACCOUNT),
         Description="default policy for volumes",
         State="ENABLED",
         DefaultPolicy="VOLUME",

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 import pytest
 from moto.server import ThreadedMotoServer
 
+from tests.offline import apply_offline_environment
+
 SERVER_TIMEOUT_SECONDS = 10
 
 
@@ -21,27 +23,15 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-# The suite's offline environment (tests/conftest.py) is function-scoped; module-scoped
-# fixtures start before it, so they set the same fake, offline values themselves.
-OFFLINE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-}
-CLEARED_ENV = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DLM", "AWS_ROLE_ARN")
-
-
 @contextmanager
 def offline_environment() -> Iterator[pytest.MonkeyPatch]:
+    """The suite's offline environment, for module-scoped fixtures.
+
+    The autouse one in tests/conftest.py is function-scoped, and module-scoped
+    fixtures start before it, so they set the same fake, offline values themselves.
+    """
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in OFFLINE_ENV.items():
-            patch.setenv(name, value)
-        for name in CLEARED_ENV:
-            patch.delenv(name, raising=False)
+        apply_offline_environment(patch)
         yield patch
 
 

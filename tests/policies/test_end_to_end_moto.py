@@ -22,6 +22,7 @@ from moto import mock_aws
 from scanner.collect import CollectOptions, collect_snapshot
 from scanner.engine import evaluate, evaluation_time, load_policies
 from scanner.mockaws import DlmStandIn, add_local_zones, mark_image_copy, mark_snapshot_copy
+from scanner.mockaws.estate import tag_policy
 from scanner.model.link import link_snapshot
 from scanner.model.snapshot import validate_snapshot
 
@@ -30,7 +31,6 @@ pytestmark = pytest.mark.slow
 WEST, EAST = "us-west-2", "us-east-1"
 LOCAL_ZONE = "us-west-2-lax-1a"  # parent us-west-2a
 ACCOUNT = "123456789012"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/AWSDataLifecycleManagerDefaultRole"
 
 
 def tag_spec(kind: str, **tags: str) -> list[dict[str, Any]]:
@@ -183,67 +183,64 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
     ids.update(copied_snapshot=copied_snapshot, copied_ami=copied_ami, dr=dr)
     dlm.fail(400, "AccessDeniedException", "not authorized", region=EAST)
 
-    daily = dlm.create_policy(
+    daily = tag_policy(
+        dlm,
         WEST,
-        ExecutionRoleArn=ROLE,
-        Description="daily",
-        State="ENABLED",
-        PolicyDetails={
-            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
-            "ResourceTypes": ["VOLUME"],
-            "ResourceLocations": ["CLOUD"],
-            "TargetTags": [{"Key": "Backup", "Value": "daily"}],
-            "Schedules": [
-                {
-                    "Name": "daily",
-                    "CreateRule": {"Interval": 24, "IntervalUnit": "HOURS"},
-                    "RetainRule": {"Count": 7},
-                    "CrossRegionCopyRules": [
-                        {
-                            "TargetRegion": EAST,
-                            "Encrypted": False,
-                            "RetainRule": {"Interval": 7, "IntervalUnit": "DAYS"},
-                        }
-                    ],
-                }
-            ],
-        },
+        description="daily",
+        state="ENABLED",
+        policy_type="EBS_SNAPSHOT_MANAGEMENT",
+        resource_types=["VOLUME"],
+        resource_locations=["CLOUD"],
+        target_tags={"Backup": "daily"},
+        schedules=[
+            {
+                "Name": "daily",
+                "CreateRule": {"Interval": 24, "IntervalUnit": "HOURS"},
+                "RetainRule": {"Count": 7},
+                "CrossRegionCopyRules": [
+                    {
+                        "TargetRegion": EAST,
+                        "Encrypted": False,
+                        "RetainRule": {"Interval": 7, "IntervalUnit": "DAYS"},
+                    }
+                ],
+            }
+        ],
+        account_id=ACCOUNT,
     )
-    weekly = dlm.create_policy(
+    weekly = tag_policy(
+        dlm,
         WEST,
-        ExecutionRoleArn=ROLE,
-        Description="weekly AMIs",
-        State="ENABLED",
-        PolicyDetails={
-            "PolicyType": "IMAGE_MANAGEMENT",
-            "ResourceTypes": ["INSTANCE"],
-            "TargetTags": [{"Key": "AmiBackup", "Value": "weekly"}],
-            "Schedules": [
-                {
-                    "Name": "weekly",
-                    "CreateRule": {"CronExpression": "cron(0 3 ? * SUN *)"},
-                    "RetainRule": {"Count": 4},
-                }
-            ],
-        },
+        description="weekly AMIs",
+        state="ENABLED",
+        policy_type="IMAGE_MANAGEMENT",
+        resource_types=["INSTANCE"],
+        target_tags={"AmiBackup": "weekly"},
+        schedules=[
+            {
+                "Name": "weekly",
+                "CreateRule": {"CronExpression": "cron(0 3 ? * SUN *)"},
+                "RetainRule": {"Count": 4},
+            }
+        ],
+        account_id=ACCOUNT,
     )
-    paused = dlm.create_policy(
+    paused = tag_policy(
+        dlm,
         WEST,
-        ExecutionRoleArn=ROLE,
-        Description="paused",
-        State="DISABLED",
-        PolicyDetails={
-            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
-            "ResourceTypes": ["VOLUME"],
-            "TargetTags": [{"Key": "Backup", "Value": "hourly"}],
-            "Schedules": [
-                {
-                    "Name": "hourly",
-                    "CreateRule": {"Interval": 1, "IntervalUnit": "HOURS"},
-                    "RetainRule": {"Count": 24},
-                }
-            ],
-        },
+        description="paused",
+        state="DISABLED",
+        policy_type="EBS_SNAPSHOT_MANAGEMENT",
+        resource_types=["VOLUME"],
+        target_tags={"Backup": "hourly"},
+        schedules=[
+            {
+                "Name": "hourly",
+                "CreateRule": {"Interval": 1, "IntervalUnit": "HOURS"},
+                "RetainRule": {"Count": 24},
+            }
+        ],
+        account_id=ACCOUNT,
     )
     ids.update(daily=daily, weekly=weekly, paused=paused)
     ids["volumes"] = {
