@@ -63,12 +63,9 @@ def load_yaml_file(path: str | Path) -> YamlDocument:
 def load_yaml_text(text: str, source: str) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
-        raise InputError(f"invalid YAML: {exc.problem or exc.context}", where) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", Location(source)) from exc
+        problem, where = describe_yaml_error(exc, source)
+        raise InputError(f"invalid YAML: {problem}", where) from exc
     except RecursionError as exc:
         raise InputError("invalid YAML: nested too deeply", Location(source)) from exc
     positions = SourceMap(source)
@@ -77,6 +74,16 @@ def load_yaml_text(text: str, source: str) -> YamlDocument:
     check_yaml_size(node, source)
     builder = _Builder(positions)
     return YamlDocument(builder.build(node, ()), positions)
+
+
+def describe_yaml_error(exc: yaml.YAMLError, source: str) -> tuple[str, Location]:
+    """The parser's complaint and where, in the same words whichever libyaml is installed."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    if "nesting depth" in problem:  # newer libyaml stops deep documents itself
+        problem = "nested too deeply"
+    where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+    return problem, where
 
 
 MAX_YAML_VALUES = 1_000_000

@@ -20,7 +20,7 @@ import jsonschema
 import yaml
 
 from scanner.engine.results import Finding
-from scanner.engine.yaml_source import check_yaml_size
+from scanner.engine.yaml_source import check_yaml_size, describe_yaml_error
 from scanner.errors import InputError, Location
 from scanner.report.context import ReportWarning
 from scanner.resources import load_schema
@@ -162,10 +162,8 @@ def _parse(path: Path, source: str) -> tuple[Any, dict[tuple, int]]:
     except yaml.YAMLError as exc:
         if path.suffix.lower() == ".json":
             return _parse_json(text, source), {}
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError(f"not valid YAML: {problem}", Location(source, line, column)) from exc
+        problem, where = describe_yaml_error(exc, source)
+        raise InputError(f"not valid YAML: {problem}", where) from exc
     if not isinstance(document, dict):
         kind = "empty" if document is None else f"a {type(document).__name__}"
         raise InputError(
