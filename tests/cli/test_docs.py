@@ -109,9 +109,11 @@ def test_relative_links_resolve(document: Path) -> None:
     assert missing == []
 
 
-def test_readme_names_no_host_paths() -> None:
+def test_readme_names_no_absolute_paths() -> None:
+    """A path of the machine the docs were written on means nothing in a reader's clone."""
     text = README.read_text(encoding="utf-8")
-    assert "/work/" not in text and "/tmp/" not in text
+    assert re.findall(r"(?<![\w.:/])/(?:[\w.-]+/)+[\w.-]+", text) == []
+    assert "file://" not in text
 
 
 def test_the_policy_reference_lists_every_builtin_policy() -> None:
