@@ -22,19 +22,16 @@ from moto import mock_aws
 from scanner.collect import CollectOptions, collect_snapshot
 from scanner.engine import evaluate, evaluation_time, load_policies
 from scanner.mockaws import DlmStandIn, add_local_zones, mark_image_copy, mark_snapshot_copy
-from scanner.mockaws.estate import tag_policy
+from scanner.mockaws.estate import tag_policy, tag_spec
 from scanner.model.link import link_snapshot
 from scanner.model.snapshot import validate_snapshot
+from tests.offline import apply_offline_environment
 
 pytestmark = pytest.mark.slow
 
 WEST, EAST = "us-west-2", "us-east-1"
 LOCAL_ZONE = "us-west-2-lax-1a"  # parent us-west-2a
 ACCOUNT = "123456789012"
-
-
-def tag_spec(kind: str, **tags: str) -> list[dict[str, Any]]:
-    return [{"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
 
 
 def instance_ids(reservation: dict[str, Any]) -> list[str]:
@@ -75,15 +72,17 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
             MinCount=2,
             MaxCount=2,
             SubnetId=subnet["us-west-2a"],
-            TagSpecifications=tag_spec("instance", Service="api", AmiBackup="weekly"),
+            TagSpecifications=tag_spec("instance", {"Service": "api", "AmiBackup": "weekly"}),
         )
     )
     data = ec2.create_volume(
-        AvailabilityZone="us-west-2a", Size=20, TagSpecifications=tag_spec("volume", Backup="daily")
+        AvailabilityZone="us-west-2a",
+        Size=20,
+        TagSpecifications=tag_spec("volume", {"Backup": "daily"}),
     )["VolumeId"]
     ec2.attach_volume(VolumeId=data, InstanceId=api[0], Device="/dev/sdf")
     data_snapshot = ec2.create_snapshot(
-        VolumeId=data, TagSpecifications=tag_spec("snapshot", Backup="daily")
+        VolumeId=data, TagSpecifications=tag_spec("snapshot", {"Backup": "daily"})
     )["SnapshotId"]
     lonely_snapshot = ec2.create_snapshot(VolumeId=data, Description="manual")["SnapshotId"]
     # A bastion alone in a Local Zone, with no AMI policy.
@@ -93,7 +92,7 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
             MinCount=1,
             MaxCount=1,
             SubnetId=subnet[LOCAL_ZONE],
-            TagSpecifications=tag_spec("instance", Fleet="bastion"),
+            TagSpecifications=tag_spec("instance", {"Fleet": "bastion"}),
         )
     )[0]
     ids.update(
@@ -261,17 +260,8 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def scan() -> Iterator[tuple[dict, dict]]:
-    environment = pytest.MonkeyPatch()
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": EAST,
-        "AWS_CONFIG_FILE": "/dev/null",
-        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
-        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-    }.items():
-        environment.setenv(name, value)
-    environment.delenv("AWS_PROFILE", raising=False)
+    environment = pytest.MonkeyPatch()  # module-scoped: the autouse per-test fixture is too late
+    apply_offline_environment(environment)
     try:
         with add_local_zones(WEST), mock_aws(), DlmStandIn() as dlm:
             environment.setenv("AWS_ENDPOINT_URL_DLM", dlm.endpoint_url)
