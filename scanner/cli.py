@@ -36,7 +36,7 @@ def _csv(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _add_collection_options(parser: argparse.ArgumentParser) -> None:
+def add_collection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "collection (AWS access through the standard credential chain)"
     )
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan = commands.add_parser(
         "scan", parents=[common], help="collect (or load a snapshot), evaluate, report"
     )
-    _add_collection_options(scan)
+    add_collection_options(scan)
     scan.add_argument("--snapshot", metavar="FILE", help="scan a saved snapshot; no AWS access")
     scan.add_argument(
         "--policies", action="append", default=[], metavar="DIR", help="more policies"
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     collect = commands.add_parser(
         "collect", parents=[common], help="snapshot account state (read-only)"
     )
-    _add_collection_options(collect)
+    add_collection_options(collect)
     collect.add_argument("--output", required=True, metavar="FILE", help="snapshot.json[.gz]")
     collect.set_defaults(handler="scanner.commands.collect:run")
 

@@ -73,10 +73,10 @@ def check_policy_root(value: str | None) -> str:
 
 def check_no_collection_flags(args: argparse.Namespace) -> None:
     """``--snapshot`` scans a saved snapshot as is: a collection flag would silently do nothing."""
-    from scanner.cli import _add_collection_options
+    from scanner.cli import add_collection_options
 
     probe = argparse.ArgumentParser(add_help=False)
-    _add_collection_options(probe)
+    add_collection_options(probe)
     defaults = vars(probe.parse_args([]))
     given = [
         "--" + name.replace("_", "-")
@@ -135,12 +135,21 @@ def run(args: argparse.Namespace) -> int:
         with paused_collection():
             snapshot = load_snapshot(args.snapshot)
 
+    written_snapshot: Path | None = None
+    if live and args.redact_accounts:
+        print(
+            f"stormproof: {SNAPSHOT_NAME} not written: it records account ids "
+            "and --redact-accounts is set",
+            file=sys.stderr,
+        )
+    elif live:
+        written_snapshot = dump_snapshot(snapshot, Path(args.output_dir) / SNAPSHOT_NAME)
+
     # Millions of plain dicts from here on and no cycles to hunt: see scanner/model/gc_pause.py.
     with paused_collection():
-        # A loaded snapshot is not needed again: its records become the documents.
-        model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=not live)
-        if not live:
-            del snapshot  # the documents hold the records; the model keeps the header
+        # The snapshot is not needed again: its records become the documents.
+        model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=True)
+        del snapshot  # the documents hold the records; the model keeps the header
         evaluation = evaluate(model, policies)
         if waivers is not None:
             apply_waivers(evaluation.findings, waivers)
@@ -161,15 +170,8 @@ def run(args: argparse.Namespace) -> int:
         written = write_reports(
             report, formats, args.output_dir, sarif_options=sarif_options, outcome=outcome
         )
-    if live:
-        if args.redact_accounts:
-            print(
-                f"stormproof: {SNAPSHOT_NAME} not written: it records account ids "
-                "and --redact-accounts is set",
-                file=sys.stderr,
-            )
-        else:
-            written[SNAPSHOT_NAME] = dump_snapshot(snapshot, Path(args.output_dir) / SNAPSHOT_NAME)
+    if written_snapshot is not None:
+        written[SNAPSHOT_NAME] = written_snapshot
 
     if args.quiet:
         for warning in report.warnings:
