@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from scanner.atomic_files import write_atomic
 from scanner.engine import load_config, load_policies, run_policy_cases, validate_policy_files
 from scanner.engine.policy import Policy
 from scanner.engine.policy_docs import render_policy_docs
 from scanner.errors import ExitCode, InputError
-from scanner.model.snapshot import write_atomic
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,7 +58,3 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType("fleet", None, "ec2", "Fleet"),
     )
 }
-
-SNAPSHOT_KEYS: tuple[str, ...] = tuple(
-    rt.snapshot_key for rt in RESOURCE_TYPES.values() if rt.snapshot_key
-)

@@ -13,7 +13,6 @@ import gzip
 import json
 import os
 import re
-import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from scanner.atomic_files import write_atomic
 from scanner.errors import InputError, Location
 from scanner.resources import load_schema
 from scanner.userfiles import decode_user_text, read_user_bytes
@@ -221,24 +221,3 @@ def dump_snapshot(document: dict[str, Any], path: str | os.PathLike[str]) -> Pat
         data = gzip.compress(data, compresslevel=6, mtime=0)
     write_atomic(path, data)
     return path
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # mkstemp makes the file owner-only; give it the mode any new file would get.
-        os.chmod(tmp, 0o666 & ~_current_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import jsonschema
 
+from scanner.atomic_files import write_atomic_with
 from scanner.errors import InputError, Location
 from scanner.model.snapshot import SCHEMA_NAME, validate_snapshot
 from scanner.resources import load_schema
@@ -95,21 +96,16 @@ class SnapshotStreamWriter:
         text = encode(rest)
         cut = text.rindex(UNITS_PLACEHOLDER) + len(UNITS_PLACEHOLDER) - 1
         head, tail = text[:cut].encode(), text[cut:].encode()
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
+
+        def write(raw: IO[bytes]) -> None:
+            if self.path.name.endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
+                    self._write_document(out, head, tail)
+            else:
+                self._write_document(raw, head, tail)
+
         try:
-            with os.fdopen(fd, "wb") as raw:
-                if self.path.name.endswith(".gz"):
-                    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
-                        self._write_document(out, head, tail)
-                else:
-                    self._write_document(raw, head, tail)
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            write_atomic_with(self.path, write)
         finally:
             self.close()
         return self.path
@@ -147,9 +143,3 @@ class SnapshotStreamWriter:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

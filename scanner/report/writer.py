@@ -10,11 +10,10 @@ what keeps a scan of a million resources within its memory budget.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from scanner.atomic_files import stage
 from scanner.errors import InputError
-from scanner.model.snapshot import write_atomic
 from scanner.report.context import ScanReport
 from scanner.report.html import render_html
 from scanner.report.json_findings import render_findings_json
@@ -61,20 +60,6 @@ def render_format(
     return text.encode("utf-8")
 
 
-def render_outputs(
-    report: ScanReport,
-    formats: list[str],
-    *,
-    sarif_options: SarifOptions | None = None,
-    outcome: str | None = None,
-) -> dict[str, bytes]:
-    """File name -> content for each requested format."""
-    return {
-        FILE_NAMES[name]: render_format(report, name, sarif_options=sarif_options, outcome=outcome)
-        for name in check_formats(formats)
-    }
-
-
 def write_reports(
     report: ScanReport,
     formats: list[str],
@@ -83,18 +68,14 @@ def write_reports(
     sarif_options: SarifOptions | None = None,
     outcome: str | None = None,
 ) -> dict[str, Path]:
-    """Render and stage one format at a time, then rename them all into place.
-
-    Same files and the same all-or-nothing guarantee as :func:`write_outputs` over
-    :func:`render_outputs`, without holding every rendered format at once.
-    """
+    """Render and stage one format at a time, then rename them all into place."""
     directory = _output_folder(output_dir)
     staged: list[tuple[str, Path]] = []
     try:
         for name in check_formats(formats):
             data = render_format(report, name, sarif_options=sarif_options, outcome=outcome)
             path = directory / FILE_NAMES[name]
-            staged.append((_stage(path, data), path))
+            staged.append((stage(path, lambda handle, data=data: handle.write(data)), path))
             del data
         for temp, path in staged:
             os.replace(temp, path)
@@ -103,21 +84,6 @@ def write_reports(
             Path(temp).unlink(missing_ok=True)
         raise
     return {path.name: path for _, path in staged}
-
-
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a temp file beside ``path`` with a new file's usual mode."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return temp
 
 
 def _output_folder(output_dir: str | os.PathLike[str]) -> Path:
@@ -131,16 +97,3 @@ def _output_folder(output_dir: str | os.PathLike[str]) -> Path:
     if not directory.is_dir():
         raise InputError(f"{directory}: the output folder is not a folder")
     return directory
-
-
-def write_outputs(
-    rendered: dict[str, bytes], output_dir: str | os.PathLike[str]
-) -> dict[str, Path]:
-    """Write each file atomically; returns file name -> path written."""
-    directory = _output_folder(output_dir)
-    written: dict[str, Path] = {}
-    for name, data in rendered.items():
-        path = directory / name
-        write_atomic(path, data)
-        written[name] = path
-    return written

@@ -12,7 +12,7 @@ import pytest
 from scanner.report import writer
 from scanner.report.json_text import dumps_sorted
 from scanner.report.redact import redact_report
-from scanner.report.writer import render_outputs, write_outputs, write_reports
+from scanner.report.writer import FILE_NAMES, render_format, write_reports
 from tests.report.factories import XSS, sample_report
 
 ALL = ["sarif", "html", "json", "md"]
@@ -50,15 +50,17 @@ def test_floats_keep_their_value() -> None:
     assert json.loads(dumps_sorted(document, indent=True)) == document
 
 
-def test_write_reports_writes_the_same_files_as_render_then_write(tmp_path: Path) -> None:
+def test_write_reports_writes_each_rendered_format_with_a_new_files_mode(tmp_path: Path) -> None:
     report = sample_report()
-    old = write_outputs(render_outputs(report, ALL, outcome="x"), tmp_path / "old")
-    new = write_reports(report, ALL, tmp_path / "new", outcome="x")
-    assert list(new) == list(old)
-    for name in old:
-        assert new[name].read_bytes() == old[name].read_bytes(), name
-        assert new[name].stat().st_mode == old[name].stat().st_mode
-    assert [p.name for p in sorted((tmp_path / "new").iterdir())] == sorted(old)
+    written = write_reports(report, ALL, tmp_path / "new", outcome="x")
+    assert list(written) == [FILE_NAMES[name] for name in FILE_NAMES]
+    reference = tmp_path / "reference"
+    reference.write_bytes(b"")  # the mode any new file gets under this umask
+    for name in ALL:
+        path = written[FILE_NAMES[name]]
+        assert path.read_bytes() == render_format(report, name, outcome="x"), name
+        assert path.stat().st_mode == reference.stat().st_mode, name
+    assert [p.name for p in sorted((tmp_path / "new").iterdir())] == sorted(written)
 
 
 def test_a_failed_render_leaves_the_previous_files_and_no_temp_file(

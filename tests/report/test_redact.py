@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scanner.report.redact import pseudonym, redact_report
-from scanner.report.writer import render_outputs
+from scanner.report.writer import FILE_NAMES, render_format
 from tests.report.factories import ACCOUNT, sample_report
 
 _TWELVE_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
@@ -28,7 +28,7 @@ def _report():
 
 def test_no_account_id_in_any_output() -> None:
     report = redact_report(_report(), accounts=True)
-    outputs = render_outputs(report, ["sarif", "html", "json", "md"])
+    outputs = {FILE_NAMES[name]: render_format(report, name) for name in FILE_NAMES}
     for name, data in outputs.items():
         text = data.decode()
         assert not _TWELVE_DIGITS.findall(text), name
