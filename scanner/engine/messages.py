@@ -1,10 +1,15 @@
-"""Finding messages: Jinja2 templates rendered in an immutable sandbox.
+"""Finding messages and remediations: Jinja2 templates rendered in an immutable sandbox.
 
 A template sees only ``resource`` (the linked document) and ``params`` (the
 policy's effective parameters): no globals, no other templates, no private
 attributes, no mutation, no unbounded repetition. Templates are parsed when the policy loads, so
 a syntax error or an unknown variable is a load error with a position; a
 failure while rendering falls back to a plain message, never a crash.
+
+A remediation is the same kind of template, so its commands carry the
+resource's real names and ids. Where no resource is at hand (the policy docs,
+SARIF rule help) it renders with *placeholders*: ``{{ resource.id }}`` prints
+as ``<id>``.
 """
 
 from __future__ import annotations
@@ -63,9 +68,34 @@ _ENVIRONMENT = _MessageSandbox(
 _ENVIRONMENT.globals.clear()
 
 
+class Placeholder:
+    """Stands for a value only a real resource has; prints as ``<name>`` of the last key read."""
+
+    def __init__(self, name: str = "resource"):
+        self._name = name
+
+    def __getattr__(self, name: str) -> Placeholder:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Placeholder(name)
+
+    def __getitem__(self, key: object) -> Placeholder:
+        return Placeholder(key) if isinstance(key, str) else self
+
+    def __iter__(self):
+        yield self  # `join` and `first` show the placeholder once
+
+    def __len__(self) -> int:
+        return 1
+
+    def __str__(self) -> str:
+        return f"<{self._name}>"
+
+
 class MessageTemplate:
-    def __init__(self, source: str):
+    def __init__(self, source: str, *, multiline: bool = False):
         self.source = source
+        self.multiline = multiline  # remediations keep their lines and indentation
         self._template = _ENVIRONMENT.from_string(source)
 
     def render(self, resource: dict[str, Any], params: dict[str, Any], fallback: str) -> str:
@@ -73,18 +103,28 @@ class MessageTemplate:
             text = self._template.render(resource=resource, params=params)
         except Exception as exc:  # a template over unexpected data must not stop a scan
             return f"{fallback} (message template failed: {type(exc).__name__})"
-        text = " ".join(text.split()) or fallback
+        if self.multiline:
+            text = "\n".join(line.rstrip() for line in text.strip("\n").splitlines()).strip()
+        else:
+            text = " ".join(text.split())
+        text = text or fallback
         if len(text) > MAX_MESSAGE_CHARS:
             text = text[: MAX_MESSAGE_CHARS - 1] + "…"
         return text
 
+    def render_placeholders(self, params: dict[str, Any]) -> str:
+        """The text for no resource in particular: every resource value is a ``<placeholder>``."""
+        return self.render(Placeholder(), params, fallback=self.source.strip())  # type: ignore[arg-type]
 
-def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, int]:
+
+def compile_message(
+    source: str, *, multiline: bool = False
+) -> tuple[MessageTemplate | None, str | None, int]:
     """Parse a template; return it, or an error message and the 1-based line within the template."""
     try:
         parsed = _ENVIRONMENT.parse(source)
         undeclared = jinja2.meta.find_undeclared_variables(parsed)
-        template = MessageTemplate(source)
+        template = MessageTemplate(source, multiline=multiline)
     except jinja2.TemplateSyntaxError as exc:  # includes unknown filters and tests
         return None, f"invalid message template: {exc.message}", exc.lineno or 1
     except RecursionError:

@@ -63,7 +63,8 @@ class ScanReport:
     scope: ScanScope
     policies: list[PolicyMeta]
     stats: dict[str, PolicyStats]
-    findings: list[Finding]
+    findings: list[Finding]  # every finding an output shows (not the superseded ones)
+    superseded: list[Finding] = field(default_factory=list)  # only findings.json lists these
     errors: list[dict[str, Any]] = field(default_factory=list)
     zones: list[dict[str, Any]] = field(default_factory=list)
     fleets: list[dict[str, Any]] = field(default_factory=list)
@@ -123,12 +124,18 @@ def build_scan_report(
     ``waived``, so failed/unknown/waived come from the findings themselves while
     evaluated/passed keep the engine's numbers.
     """
-    findings = sorted(evaluation.findings, key=Finding.sort_key)
+    ordered = sorted(evaluation.findings, key=Finding.sort_key)
+    findings = [finding for finding in ordered if finding.superseded_by is None]
+    superseded = [finding for finding in ordered if finding.superseded_by is not None]
+    stats = recount_stats(evaluation, findings)
+    for finding in superseded:
+        stats.setdefault(finding.policy_id, PolicyStats()).superseded += 1
     return ScanReport(
         scope=scope_from_snapshot(model.snapshot),
         policies=sorted(evaluation.policies, key=lambda meta: meta.id),
-        stats=recount_stats(evaluation, findings),
+        stats=stats,
         findings=findings,
+        superseded=superseded,
         errors=[dict(error) for error in model.errors],
         zones=[dict(zone) for zone in model.zones],
         fleets=[fleet_summary(doc) for doc in model.of_type("fleet")],
