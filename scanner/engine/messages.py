@@ -14,6 +14,7 @@ as ``<id>``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jinja2
@@ -103,8 +104,9 @@ class MessageTemplate:
             text = self._template.render(resource=resource, params=params)
         except Exception as exc:  # a template over unexpected data must not stop a scan
             return f"{fallback} (message template failed: {type(exc).__name__})"
-        if self.multiline:
-            text = "\n".join(line.rstrip() for line in text.strip("\n").splitlines()).strip()
+        if self.multiline:  # keep lines and indentation; runs of blank lines become one
+            text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+            text = text.strip("\n")
         else:
             text = " ".join(text.split())
         text = text or fallback
