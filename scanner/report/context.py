@@ -16,6 +16,7 @@ from scanner.engine.results import SEVERITIES, Evaluation, Finding, PolicyMeta, 
 from scanner.model.linked import LinkedModel
 
 STATUSES: tuple[str, ...] = ("open", "waived", "unknown")
+_GONE = frozenset({"terminated", "shutting-down", "deleting", "deleted"})  # no longer in a zone
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ScanReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     zones: list[dict[str, Any]] = field(default_factory=list)
     fleets: list[dict[str, Any]] = field(default_factory=list)
+    placed: list[dict[str, Any]] = field(default_factory=list)  # instances and volumes, by zone
     warnings: list[ReportWarning] = field(default_factory=list)
     fixed: list[FixedFinding] = field(default_factory=list)
     has_baseline: bool = False
@@ -139,6 +141,12 @@ def build_scan_report(
         errors=[dict(error) for error in model.errors],
         zones=[dict(zone) for zone in model.zones],
         fleets=[fleet_summary(doc) for doc in model.of_type("fleet")],
+        placed=[
+            placed_summary(kind, doc)
+            for kind in ("instance", "volume")
+            for doc in model.of_type(kind)
+            if doc.get("state") not in _GONE
+        ],
         warnings=list(warnings or []),
         fixed=list(fixed or []),
         has_baseline=has_baseline,
@@ -172,6 +180,24 @@ def fleet_summary(doc: dict[str, Any]) -> dict[str, Any]:
         "account": doc.get("account"),
         "region": doc.get("region"),
         "zones": [dict(zone) for zone in facts.get("zones") or [] if isinstance(zone, dict)],
+        "instance_ids": list(facts.get("instance_ids") or []),
+    }
+
+
+def placed_summary(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """An instance or volume as the zone map shows it: where it is and what it belongs to."""
+    facts = doc.get("facts") or {}
+    tags = doc.get("tags") if isinstance(doc.get("tags"), dict) else {}
+    zone = facts.get("zone") if isinstance(facts.get("zone"), dict) else None
+    return {
+        "type": kind,
+        "id": doc.get("id"),
+        "arn": doc.get("arn"),
+        "name": tags.get("Name") or doc.get("id"),
+        "account": doc.get("account"),
+        "region": doc.get("region"),
+        "zone": dict(zone) if zone else None,
+        "instance_ids": list(facts.get("attached_instance_ids") or []) if kind == "volume" else [],
     }
 
 

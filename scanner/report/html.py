@@ -16,6 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import ScanReport
 from scanner.report.json_text import dumps_sorted
+from scanner.report.markdown_html import markdown_html
 from scanner.report.summary import baseline_counts
 from scanner.report.zone_map import build_zone_maps
 from scanner.resources import templates_dir
@@ -36,13 +38,17 @@ _JSON_ESCAPES = {
 }
 
 
+_OPEN_ZONE_MAPS = 3  # more (account, Region) maps than this start collapsed, behind an index
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: int
-    width: float
+    width: float  # percent of the longest bar
     severity: str
-    y: int
+    href: str  # the findings view it filters to (a URL fragment the page's script reads)
+    hint: str
 
 
 def embed_json(value: Any) -> Markup:
@@ -84,18 +90,18 @@ def _asset(name: str) -> str:
     return (templates_dir() / name).read_text(encoding="utf-8")
 
 
-def _bars(items: list[tuple[str, int, str]], max_width: float = 360.0, step: int = 26) -> list[Bar]:
-    top = max((value for _, value, _ in items), default=0) or 1
+def _bars(items: list[tuple[str, int, str, str, str]]) -> list[Bar]:
+    """``(label, value, severity, href, hint)`` rows; widths relative to the largest value."""
+    top = max((item[1] for item in items), default=0) or 1
     return [
-        Bar(
-            label,
-            value,
-            round(max_width * value / top, 1) if value else 0.0,
-            severity,
-            index * step,
-        )
-        for index, (label, value, severity) in enumerate(items)
+        Bar(label, value, round(100.0 * value / top, 1) if value else 0.0, severity, href, hint)
+        for label, value, severity, href, hint in items
     ]
+
+
+def _fragment(**state: str) -> str:
+    """The URL fragment of a findings view: ``#findings?severity=high&status=open``."""
+    return "#findings?" + urlencode(state)
 
 
 def _client_data(report: ScanReport) -> dict[str, Any]:
@@ -110,6 +116,7 @@ def _client_data(report: ScanReport) -> dict[str, Any]:
                 "title": meta.title,
                 "severity": meta.severity,
                 "remediation": meta.remediation,
+                "description": meta.description,
                 "references": list(meta.references),
                 "frameworks": list(meta.frameworks),
             }
@@ -128,6 +135,14 @@ def _client_data(report: ScanReport) -> dict[str, Any]:
                 "r": f.region,
                 "m": f.message,
                 "e": f.evidence,
+                "rem": f.remediation or None,
+                "z": [
+                    [zone.get("name"), zone.get("id")]
+                    for zone in (f.location or {}).get("zones") or []
+                ],
+                "sn": (f.location or {}).get("subnet_ids") or [],
+                "n": (f.location or {}).get("name"),
+                "tg": (f.location or {}).get("tags") or {},
                 "b": f.baseline_state,
                 "w": f.waiver,
             }
@@ -145,7 +160,18 @@ def render_html(report: ScanReport) -> str:
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     counts = report.counts_by_severity()
-    severity_bars = _bars([(sev, counts[sev]["open"], sev) for sev in SEVERITIES])
+    severity_bars = _bars(
+        [
+            (
+                sev,
+                counts[sev]["open"],
+                sev,
+                _fragment(severity=sev, status="open"),
+                f"show open findings of {sev} severity and above",
+            )
+            for sev in SEVERITIES
+        ]
+    )
     failing = sorted(
         (
             (meta.id, report.stats[meta.id].failed, meta.severity)
@@ -154,7 +180,14 @@ def render_html(report: ScanReport) -> str:
         ),
         key=lambda item: (-item[1], item[0]),
     )
-    policy_bars = _bars([item for item in failing if item[1] > 0][:30])
+    policy_bars = _bars(
+        [
+            (pid, failed, sev, _fragment(policy=pid, status="open"), f"show open findings of {pid}")
+            for pid, failed, sev in failing
+            if failed > 0
+        ][:30]
+    )
+    zone_maps = build_zone_maps(report.zones, report.fleets, placed=report.placed)
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
@@ -167,7 +200,11 @@ def render_html(report: ScanReport) -> str:
         totals=report.counts_by_status(),
         severity_bars=severity_bars,
         policy_bars=policy_bars,
-        zone_maps=build_zone_maps(report.zones, report.fleets),
+        zone_maps=zone_maps,
+        zone_maps_open=len(zone_maps) <= _OPEN_ZONE_MAPS,
         baseline=baseline_counts(report),
-        policy_rows=[(meta, report.stats.get(meta.id)) for meta in report.policies],
+        policy_rows=[
+            (meta, report.stats.get(meta.id), markdown_html(meta.description))
+            for meta in report.policies
+        ],
     )
