@@ -136,7 +136,8 @@ def test_policy_descriptions_render_markdown_safely(tmp_path: Path, open_report)
         "asg-multi-az",
         description=(
             "Flags a group below `min_zones` zones; see "
-            "[the AWS guide](https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-add-az-console.html). "
+            "[the AWS guide](https://docs.aws.amazon.com/autoscaling/ec2/userguide/"
+            "as-add-az-console.html). "
             "Not a link: [click](javascript:alert(1)). Not markup: <b onclick=alert(2)>bold</b>."
         ),
     )
