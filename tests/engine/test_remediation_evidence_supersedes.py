@@ -1,4 +1,4 @@
-"""A policy's remediation template, evidence paths and `supersedes`, through `stormproof policies`."""
+"""Remediation templates, evidence paths and `supersedes`, through `stormproof policies`."""
 
 from __future__ import annotations
 
