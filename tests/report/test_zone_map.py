@@ -56,3 +56,52 @@ def test_rows_are_capped_with_a_count_of_the_rest() -> None:
     fleets = [fleet(f"f{i:03d}", zones[:1]) for i in range(12)]
     (region_map,) = build_zone_maps(zones, fleets, max_rows=10)
     assert len(region_map.rows) == 10 and region_map.hidden_rows == 2
+
+
+def _placed(kind: str, item_id: str, zone_record: dict, **extra) -> dict:
+    return {
+        "type": kind,
+        "id": item_id,
+        "arn": f"arn:{item_id}",
+        "name": extra.pop("name", item_id),
+        "account": zone_record["account"],
+        "region": zone_record["region"],
+        "zone": {key: zone_record[key] for key in ("name", "id", "type")},
+        "instance_ids": extra.pop("instance_ids", []),
+    }
+
+
+def test_standalone_instances_and_volumes_are_rows_fleet_members_only_counted() -> None:
+    zones = us_east_1_zones()
+    asg = dict(fleet("web", zones[:2]), instance_ids=["i-web"])
+    placed = [
+        _placed("instance", "i-web", zones[0]),  # in the fleet: counted, not a row
+        _placed("volume", "vol-web", zones[0], instance_ids=["i-web"]),
+        _placed("instance", "i-bastion", zones[1], name="bastion"),
+        _placed("volume", "vol-bastion", zones[1], instance_ids=["i-bastion"]),
+        _placed("volume", "vol-spare", zones[3]),  # unattached, in the Local Zone
+    ]
+    (region_map,) = build_zone_maps(zones, [asg], placed=placed)
+    rows = [(row.name, row.kind, row.failure_domains) for row in region_map.rows]
+    assert rows == [
+        ("bastion", "instance", 1),
+        ("vol-bastion", "volume", 1),
+        ("vol-spare", "volume", 1),
+        ("web", "auto_scaling_group", 2),
+    ]
+    names = [column.name for column in region_map.columns]
+    assert dict(zip(names, region_map.instance_totals, strict=True)) == {
+        "us-east-1a": 1,
+        "us-east-1-bos-1a": 0,
+        "us-east-1b": 1,
+        "us-east-1c": 0,
+    }
+    assert sum(region_map.volume_totals) == 3
+    assert region_map.single_domain_rows == 3 and region_map.total_rows == 4
+
+
+def test_a_region_with_only_standalone_resources_gets_a_map() -> None:
+    zones = us_east_1_zones()
+    (region_map,) = build_zone_maps(zones, [], placed=[_placed("instance", "i-1", zones[2])])
+    assert [row.name for row in region_map.rows] == ["i-1"]
+    assert region_map.anchor == "zone-map-111111111111-us-east-1"
