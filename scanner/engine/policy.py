@@ -118,8 +118,10 @@ def compile_policy(
             where = Location(base.path, (base.line or 1) + line - 1, base.column)
             errors.append(InputError(problem, where))
     remediation = _template(data, "remediation", positions, errors)
-    evidence_paths = _evidence_paths(data, positions, errors) if resource in RESOURCE_TYPES else ()
-    if data.get("id") in (data.get("supersedes") or []):
+    known_type = isinstance(resource, str) and resource in RESOURCE_TYPES
+    evidence_paths = _evidence_paths(data, positions, errors) if known_type else ()
+    supersedes = data.get("supersedes")
+    if isinstance(supersedes, list) and data.get("id") in supersedes:
         errors.append(
             InputError("a policy cannot supersede itself", positions.value(("supersedes",)))
         )
@@ -182,7 +184,8 @@ def _evidence_paths(
     data: dict[str, Any], positions: SourceMap, errors: list[InputError]
 ) -> tuple[CompiledPath, ...]:
     compiled = []
-    for index, text in enumerate(data.get("evidence") or []):
+    listed = data.get("evidence")
+    for index, text in enumerate(listed if isinstance(listed, list) else []):
         if not isinstance(text, str):
             continue  # the schema has said what is wrong with it
         where = positions.value(("evidence", index))
