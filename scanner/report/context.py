@@ -69,7 +69,8 @@ class ScanReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     zones: list[dict[str, Any]] = field(default_factory=list)
     fleets: list[dict[str, Any]] = field(default_factory=list)
-    placed: list[dict[str, Any]] = field(default_factory=list)  # instances and volumes, by zone
+    placed: list[dict[str, Any]] = field(default_factory=list)  # instances/volumes of no fleet
+    zone_counts: list[dict[str, Any]] = field(default_factory=list)  # every one, per zone
     warnings: list[ReportWarning] = field(default_factory=list)
     fixed: list[FixedFinding] = field(default_factory=list)
     has_baseline: bool = False
@@ -126,6 +127,8 @@ def build_scan_report(
     ``waived``, so failed/unknown/waived come from the findings themselves while
     evaluated/passed keep the engine's numbers.
     """
+    fleets = [fleet_summary(doc) for doc in model.of_type("fleet")]
+    placed, zone_counts = placed_resources(model, fleets)
     ordered = sorted(evaluation.findings, key=Finding.sort_key)
     findings = [finding for finding in ordered if finding.superseded_by is None]
     superseded = [finding for finding in ordered if finding.superseded_by is not None]
@@ -140,13 +143,9 @@ def build_scan_report(
         superseded=superseded,
         errors=[dict(error) for error in model.errors],
         zones=[dict(zone) for zone in model.zones],
-        fleets=[fleet_summary(doc) for doc in model.of_type("fleet")],
-        placed=[
-            placed_summary(kind, doc)
-            for kind in ("instance", "volume")
-            for doc in model.of_type(kind)
-            if doc.get("state") not in _GONE
-        ],
+        fleets=fleets,
+        placed=placed,
+        zone_counts=zone_counts,
         warnings=list(warnings or []),
         fixed=list(fixed or []),
         has_baseline=has_baseline,
@@ -182,6 +181,40 @@ def fleet_summary(doc: dict[str, Any]) -> dict[str, Any]:
         "zones": [dict(zone) for zone in facts.get("zones") or [] if isinstance(zone, dict)],
         "instance_ids": list(facts.get("instance_ids") or []),
     }
+
+
+def placed_resources(
+    model: LinkedModel, fleets: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Instances no fleet holds and volumes attached to none of its instances; counts per zone.
+
+    Only the standalone ones are kept one by one (the zone map's rows); every
+    instance and volume is counted per (account, Region, zone), so a scan of a
+    million resources keeps a few thousand counters, not a million summaries.
+    """
+    members = {
+        (fleet["account"], fleet["region"], instance)
+        for fleet in fleets
+        for instance in fleet["instance_ids"]
+    }
+    counts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    placed: list[dict[str, Any]] = []
+    for kind in ("instance", "volume"):
+        for doc in model.of_type(kind):
+            zone = (doc.get("facts") or {}).get("zone")
+            if doc.get("state") in _GONE or not isinstance(zone, dict) or not zone.get("name"):
+                continue
+            key = (doc["account"], doc["region"], str(zone["name"]))
+            entry = counts.setdefault(
+                key,
+                {"account": key[0], "region": key[1], "zone": key[2], "instance": 0, "volume": 0},
+            )
+            entry[kind] += 1
+            summary = placed_summary(kind, doc)
+            owners = [doc.get("id")] if kind == "instance" else summary["instance_ids"]
+            if not any((key[0], key[1], owner) in members for owner in owners):
+                placed.append(summary)
+    return placed, [counts[key] for key in sorted(counts)]
 
 
 def placed_summary(kind: str, doc: dict[str, Any]) -> dict[str, Any]:

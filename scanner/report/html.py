@@ -187,7 +187,9 @@ def render_html(report: ScanReport) -> str:
             if failed > 0
         ][:30]
     )
-    zone_maps = build_zone_maps(report.zones, report.fleets, placed=report.placed)
+    zone_maps = build_zone_maps(
+        report.zones, report.fleets, placed=report.placed, zone_counts=report.zone_counts
+    )
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,

@@ -87,13 +87,14 @@ def build_zone_maps(
     fleets: list[dict[str, Any]],
     *,
     placed: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    zone_counts: list[dict[str, Any]] = (),  # type: ignore[assignment]
     max_rows: int = 200,
 ) -> list[RegionZoneMap]:
     """One map per (account, Region) with zoned workloads; fewest failure domains first.
 
-    ``placed`` are instance and volume summaries (``scanner.report.context``):
-    each with ``type``, ``id``, ``arn``, ``name``, ``zone`` and, for a volume,
-    ``instance_ids`` it is attached to.
+    ``placed`` are the standalone instances and volumes (``scanner.report.context``),
+    each with ``type``, ``id``, ``arn``, ``name`` and ``zone``; ``zone_counts``
+    count every instance and volume per (account, Region, zone).
     """
     catalog: dict[tuple[str, str], dict[str, ZoneColumn]] = defaultdict(dict)
     opted: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -104,24 +105,16 @@ def build_zone_maps(
         if column.type == AZ or record.get("opt_in_status") in ("opted-in", "opt-in-not-required"):
             opted[key].add(column.name)
     workloads: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    members: set[tuple[str, str, str]] = set()
     for fleet in fleets:
-        key = (str(fleet.get("account")), str(fleet.get("region")))
-        workloads[key].append(fleet)
-        members.update((*key, instance) for instance in fleet.get("instance_ids") or [])
-    everything: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        workloads[(str(fleet.get("account")), str(fleet.get("region")))].append(fleet)
     for item in placed:
-        key = (str(item.get("account")), str(item.get("region")))
-        if not item.get("zone"):
-            continue
-        everything[key].append(item)
-        in_fleet = (
-            (*key, item.get("id")) in members
-            if item.get("type") == "instance"
-            else any((*key, i) in members for i in item.get("instance_ids") or [])
-        )
-        if not in_fleet:
+        if item.get("zone"):
+            key = (str(item.get("account")), str(item.get("region")))
             workloads[key].append({**item, "kind": item.get("type"), "zones": [item["zone"]]})
+    totals: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
+    for count in zone_counts:
+        key = (str(count.get("account")), str(count.get("region")))
+        totals[key][str(count.get("zone"))] = count
     maps = []
     for key in sorted(workloads):
         known = dict(catalog.get(key, {}))
@@ -143,8 +136,8 @@ def build_zone_maps(
                 groups,
                 rows[:max_rows],
                 max(0, len(rows) - max_rows),
-                instance_totals=_totals(everything[key], "instance", columns),
-                volume_totals=_totals(everything[key], "volume", columns),
+                instance_totals=_totals(totals[key], "instance", columns),
+                volume_totals=_totals(totals[key], "volume", columns),
                 single_domain_rows=sum(1 for row in rows if row.failure_domains < 2),
                 total_rows=len(rows),
             )
@@ -169,12 +162,10 @@ def _row(
     )
 
 
-def _totals(items: list[dict[str, Any]], kind: str, columns: list[ZoneColumn]) -> tuple[int, ...]:
-    counts: dict[str, int] = defaultdict(int)
-    for item in items:
-        if item.get("type") == kind:
-            counts[str(item["zone"].get("name"))] += 1
-    return tuple(counts.get(column.name, 0) for column in columns)
+def _totals(
+    counts: dict[str, dict[str, int]], kind: str, columns: list[ZoneColumn]
+) -> tuple[int, ...]:
+    return tuple(int(counts.get(column.name, {}).get(kind, 0)) for column in columns)
 
 
 def _group(known: dict[str, ZoneColumn], shown: set[str]) -> list[ZoneGroup]:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from scanner.report.context import fleet_summary
+from scanner.report.context import build_scan_report, fleet_summary
 from scanner.report.zone_map import build_zone_maps
-from tests.report.factories import OTHER_ACCOUNT, us_east_1_zones, zone
+from tests.report.factories import (
+    OTHER_ACCOUNT,
+    evaluation,
+    linked_model,
+    us_east_1_zones,
+    zone,
+)
 from tests.report.factories import fleet as fleet_document
 
 
@@ -58,30 +64,43 @@ def test_rows_are_capped_with_a_count_of_the_rest() -> None:
     assert len(region_map.rows) == 10 and region_map.hidden_rows == 2
 
 
-def _placed(kind: str, item_id: str, zone_record: dict, **extra) -> dict:
+def _doc(item_id: str, zone_record: dict, **extra) -> dict:
+    """A linked instance or volume document, as much of it as the report reads."""
     return {
-        "type": kind,
         "id": item_id,
         "arn": f"arn:{item_id}",
-        "name": extra.pop("name", item_id),
         "account": zone_record["account"],
         "region": zone_record["region"],
-        "zone": {key: zone_record[key] for key in ("name", "id", "type")},
-        "instance_ids": extra.pop("instance_ids", []),
+        "state": extra.pop("state", "running"),
+        "tags": extra.pop("tags", {}),
+        "facts": {
+            "zone": {key: zone_record[key] for key in ("name", "id", "type")},
+            "attached_instance_ids": extra.pop("attached", []),
+        },
     }
 
 
 def test_standalone_instances_and_volumes_are_rows_fleet_members_only_counted() -> None:
     zones = us_east_1_zones()
-    asg = dict(fleet("web", zones[:2]), instance_ids=["i-web"])
-    placed = [
-        _placed("instance", "i-web", zones[0]),  # in the fleet: counted, not a row
-        _placed("volume", "vol-web", zones[0], instance_ids=["i-web"]),
-        _placed("instance", "i-bastion", zones[1], name="bastion"),
-        _placed("volume", "vol-bastion", zones[1], instance_ids=["i-bastion"]),
-        _placed("volume", "vol-spare", zones[3]),  # unattached, in the Local Zone
+    asg = fleet_document("web", zones[:2])
+    asg["facts"]["instance_ids"] = ["i-web"]
+    instances = [
+        _doc("i-web", zones[0]),  # in the fleet: counted, not a row
+        _doc("i-bastion", zones[1], tags={"Name": "bastion"}),
+        _doc("i-old", zones[1], state="terminated"),  # in no zone any more
     ]
-    (region_map,) = build_zone_maps(zones, [asg], placed=placed)
+    volumes = [
+        _doc("vol-web", zones[0], attached=["i-web"]),
+        _doc("vol-bastion", zones[1], attached=["i-bastion"]),
+        _doc("vol-spare", zones[3]),  # unattached, in the Local Zone
+    ]
+    model = linked_model(fleets=[asg], zones=zones)
+    model.resources.update(instance=instances, volume=volumes)
+    report = build_scan_report(evaluation([], []), model)
+    assert sorted(item["id"] for item in report.placed) == ["i-bastion", "vol-bastion", "vol-spare"]
+    (region_map,) = build_zone_maps(
+        report.zones, report.fleets, placed=report.placed, zone_counts=report.zone_counts
+    )
     rows = [(row.name, row.kind, row.failure_domains) for row in region_map.rows]
     assert rows == [
         ("bastion", "instance", 1),
@@ -102,6 +121,15 @@ def test_standalone_instances_and_volumes_are_rows_fleet_members_only_counted() 
 
 def test_a_region_with_only_standalone_resources_gets_a_map() -> None:
     zones = us_east_1_zones()
-    (region_map,) = build_zone_maps(zones, [], placed=[_placed("instance", "i-1", zones[2])])
+    item = {
+        "type": "instance",
+        "id": "i-1",
+        "arn": "arn:i-1",
+        "name": "i-1",
+        "account": zones[2]["account"],
+        "region": "us-east-1",
+        "zone": zones[2],
+    }
+    (region_map,) = build_zone_maps(zones, [], placed=[item])
     assert [row.name for row in region_map.rows] == ["i-1"]
     assert region_map.anchor == "zone-map-111111111111-us-east-1"
