@@ -90,3 +90,13 @@ def baseline_counts(report: ScanReport) -> dict[str, int]:
         if finding.baseline_state in counts:
             counts[finding.baseline_state] += 1
     return counts
+
+
+def superseded_note(report: ScanReport) -> str:
+    """One line on the findings no output but findings.json repeats."""
+    count = len(report.superseded)
+    noun = "finding" if count == 1 else "findings"
+    return (
+        f"{count} more {noun} superseded by a more precise policy on the same resource "
+        "(listed in findings.json)"
+    )

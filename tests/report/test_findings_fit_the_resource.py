@@ -173,6 +173,7 @@ def test_a_superseded_finding_is_kept_in_findings_json_only(scan) -> None:
     assert ("fleet-single-az", fleet) not in shown and ("local-zone-no-failover", fleet) in shown
     for text in (stdout, (output / "summary.md").read_text(encoding="utf-8")):
         assert "fleet-single-az" not in text  # its only finding was superseded
+        assert "2 more findings superseded by a more precise policy" in text
 
 
 def test_the_worst_findings_show_at_most_two_per_policy(scan) -> None:
