@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup
 
-from scanner.engine.results import SEVERITIES
+from scanner.engine.results import SEVERITIES, Finding
 from scanner.report.context import ScanReport
 from scanner.report.json_text import dumps_sorted
 from scanner.report.markdown_html import markdown_html
@@ -104,9 +104,45 @@ def _fragment(**state: str) -> str:
     return "#findings?" + urlencode(state)
 
 
+def _common_prefix(first: str, second: str) -> int:
+    """Length of the common prefix, by bisection over slice comparisons (done in C)."""
+    low, high = 0, min(len(first), len(second))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[:middle] == second[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+class _RemediationCodec:
+    """Per-finding remediations, sent as the difference from their policy's first one.
+
+    Rendered remediations of one policy differ only where resource values go
+    (``--auto-scaling-group-name batch-workers``); sending ``[prefix length,
+    middle, suffix length]`` against a base keeps a 100k-finding page from
+    carrying 100k copies of the same paragraphs. The script rebuilds the text.
+    """
+
+    def __init__(self) -> None:
+        self.bases: dict[str, str] = {}
+
+    def encode(self, policy_id: str, text: str) -> list[Any] | None:
+        if not text:
+            return None
+        base = self.bases.setdefault(policy_id, text)
+        prefix = _common_prefix(base, text)
+        rest_base, rest_text = base[prefix:], text[prefix:]
+        suffix = _common_prefix(rest_base[::-1], rest_text[::-1])
+        return [prefix, rest_text[: len(rest_text) - suffix], suffix]
+
+
 def _client_data(report: ScanReport) -> dict[str, Any]:
     policies = sorted(report.policies, key=lambda meta: meta.id)
     index = {meta.id: i for i, meta in enumerate(policies)}
+    remediations = _RemediationCodec()
+    findings = [_client_finding(f, index, remediations) for f in report.findings]
     return {
         "hasBaseline": report.has_baseline,
         "severities": list(SEVERITIES),
@@ -122,32 +158,33 @@ def _client_data(report: ScanReport) -> dict[str, Any]:
             }
             for meta in policies
         ],
-        "findings": [
-            {
-                "p": index.get(f.policy_id, -1),
-                "pid": f.policy_id,
-                "s": f.severity,
-                "st": f.status,
-                "id": f.resource_id,
-                "arn": f.arn,
-                "t": f.resource_type,
-                "a": f.account,
-                "r": f.region,
-                "m": f.message,
-                "e": f.evidence,
-                "rem": f.remediation or None,
-                "z": [
-                    [zone.get("name"), zone.get("id")]
-                    for zone in (f.location or {}).get("zones") or []
-                ],
-                "sn": (f.location or {}).get("subnet_ids") or [],
-                "n": (f.location or {}).get("name"),
-                "tg": (f.location or {}).get("tags") or {},
-                "b": f.baseline_state,
-                "w": f.waiver,
-            }
-            for f in report.findings
-        ],
+        "findings": findings,
+        "remediationBases": remediations.bases,
+    }
+
+
+def _client_finding(
+    f: Finding, index: dict[str, int], remediations: _RemediationCodec
+) -> dict[str, Any]:
+    return {
+        "p": index.get(f.policy_id, -1),
+        "pid": f.policy_id,
+        "s": f.severity,
+        "st": f.status,
+        "id": f.resource_id,
+        "arn": f.arn,
+        "t": f.resource_type,
+        "a": f.account,
+        "r": f.region,
+        "m": f.message,
+        "e": f.evidence,
+        "rem": remediations.encode(f.policy_id, f.remediation),
+        "z": [[zone.get("name"), zone.get("id")] for zone in (f.location or {}).get("zones") or []],
+        "sn": (f.location or {}).get("subnet_ids") or [],
+        "n": (f.location or {}).get("name"),
+        "tg": (f.location or {}).get("tags") or {},
+        "b": f.baseline_state,
+        "w": f.waiver,
     }
 
 

@@ -211,3 +211,18 @@ def test_the_zone_map_shows_standalone_instances_and_volumes(scan, open_report) 
     page.fill("#filter-text", "ue1-lax1-az1")
     assert page.locator("#findings-count").text_content().startswith("Showing 4 of")
     assert log.problems() == []
+
+
+@pytest.mark.browser
+def test_the_report_shows_each_resource_its_own_remediation(scan, open_report) -> None:
+    _, output, _ = scan
+    page, log = open_report(output / "report.html")
+    for volume in ("vol-db0", "vol-db3"):
+        page.fill("#filter-text", volume)
+        page.select_option("#filter-policy", "volume-no-dlm-policy")
+        page.click("#findings-body tr.finding button.toggle")
+        detail = page.locator("#findings-body tr.detail").text_content()
+        assert f"--resources {volume} " in detail
+        assert f"arn:aws:iam::{ACCOUNT}:role/AWSDataLifecycleManagerDefaultRole" in detail
+        assert "Zonesus-east-1a (ue1-az1)" in detail.replace("\n", "")
+    assert log.problems() == []

@@ -228,7 +228,7 @@
     var tagKeys = Object.keys(f.tg);
     item("Tags", tagKeys.length ? tagKeys.map(function (key) { return key + "=" + f.tg[key]; }).join(", ") : "none");
     item("Evidence", el("pre", JSON.stringify(f.e, null, 2)));
-    item("Remediation", el("pre", f.rem || f.policy.remediation || "(none given)"));
+    item("Remediation", el("pre", remediation(f) || "(none given)"));
     var refs = el("ul");
     (f.policy.references || []).forEach(function (ref) {
       var li = el("li");
@@ -253,6 +253,15 @@
     cell.appendChild(grid);
     row.appendChild(cell);
     return row;
+  }
+
+  // A finding's remediation travels as [prefix length, middle, suffix length] against its
+  // policy's first one (see html.py); without one, the policy's generic text.
+  function remediation(f) {
+    var r = f.rem;
+    var base = (data.remediationBases || {})[f.pid];
+    if (!r || base === undefined) { return f.policy.remediation; }
+    return base.slice(0, r[0]) + r[1] + base.slice(base.length - r[2]);
   }
 
   function cell(text, label, className) {
