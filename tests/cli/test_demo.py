@@ -266,3 +266,15 @@ def test_the_workflow_category_step_reads_the_sarifs_own_category(
     expected = sarif["runs"][0]["automationDetails"]["id"]
     assert outputs.read_text(encoding="utf-8") == f"value={expected.rstrip('/')}\n"
     assert expected == "stormproof/123456789012/us-east-1+us-west-2/"
+
+
+def test_every_message_and_remediation_renders_for_its_resource(demo: DemoRun) -> None:
+    findings = demo.findings()["findings"]
+    for finding in findings:
+        for text in (finding["message"], finding["remediation"]):
+            assert "template failed" not in text and "{{" not in text and "{%" not in text
+        assert finding["location"]["account"] == finding["account"]
+    by_policy = {f["policy_id"]: f for f in findings}
+    assert "--auto-scaling-group-name batch-workers" in by_policy["asg-single-az"]["remediation"]
+    assert "--load-balancer-name legacy-admin" in by_policy["elb-single-az"]["remediation"]
+    assert "<id>" not in "".join(f["remediation"] for f in findings)  # placeholders: docs only
