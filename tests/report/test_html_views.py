@@ -247,6 +247,11 @@ def test_the_page_fits_the_screen(tmp_path: Path, open_report) -> None:
         assert message.evaluate("n => getComputedStyle(n, '::before').content") == '"Message: "'
     else:
         assert display == "table-row"
+    page.fill("#filter-text", "api-lb")
+    page.click("#findings-body tr.finding button.toggle")  # details: long ARNs, evidence, commands
+    detail = page.locator("#findings-body tr.detail")
+    assert detail.bounding_box()["x"] + detail.bounding_box()["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert log.problems() == []
     screenshot = tmp_path / f"report-fit-{width}px.png"
     page.screenshot(path=str(screenshot), full_page=True)
