@@ -55,6 +55,23 @@ class UnitContext:
             entry["message"],
         )
 
+    def record_empty(self, service: str, operation: str, what: str) -> None:
+        """An answer that cannot be true (no Regions, no zones): an error entry, not "none"."""
+        self.errors.append(
+            {
+                "account": self.account,
+                "region": self.region,
+                "service": service,
+                "operation": operation,
+                "code": "EmptyResponse",
+                "message": f"{operation} answered with {what}, which AWS never does; "
+                "treated as a failed call",
+            }
+        )
+        log.info(
+            "%s %s: %s:%s answered with %s", self.account, self.region, service, operation, what
+        )
+
     def call(self, service: str, operation: str, **params: Any) -> dict[str, Any] | None:
         """One request; ``None`` (and an error entry) if it failed."""
         client = self.client(service)

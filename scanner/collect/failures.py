@@ -18,6 +18,12 @@ from botocore.exceptions import (
     NoCredentialsError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
+
+from scanner.collect.response_check import MISSING_RESULT_CODE, MissingResultError
+
+# A message quoting a whole response body (an HTML page) is cut: it is evidence, not content.
+MAX_MESSAGE_CHARS = 500
 
 # Access key ids and anything shaped like a secret key never reach the snapshot or logs.
 _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
@@ -38,6 +44,8 @@ def error_code(exc: BaseException) -> str:
             return str(code)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         return f"HTTP{status}" if status else "ClientError"
+    if isinstance(exc, MissingResultError | ResponseParserError):
+        return MISSING_RESULT_CODE
     if isinstance(exc, EndpointConnectionError):
         return "EndpointConnectionError"
     if isinstance(exc, ReadTimeoutError):
@@ -56,8 +64,12 @@ def error_message(exc: BaseException) -> str:
         message = error.get("Message") or str(exc)
         if status and status >= 500:
             message = f"{message} (HTTP {status})"
-        return scrub(" ".join(str(message).split()))
-    return scrub(" ".join(str(exc).split()) or type(exc).__name__)
+        return _cut(scrub(" ".join(str(message).split())))
+    return _cut(scrub(" ".join(str(exc).split()) or type(exc).__name__))
+
+
+def _cut(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def error_entry(
@@ -75,4 +87,5 @@ def error_entry(
 
 
 # What a call may fail with, without it being a bug in stormproof.
-AWS_FAILURES: tuple[type[BaseException], ...] = (BotoCoreError, ClientError)
+# ResponseParserError (a body that is not XML or JSON at all) is not a BotoCoreError.
+AWS_FAILURES: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, ResponseParserError)

@@ -46,6 +46,10 @@ def discover_regions(
         for region in response.get("Regions", [])
         if partition_of_region(region["RegionName"]) == partition
     }
+    if not statuses:
+        # Every account has Regions: an empty list is a broken answer, never "nothing to scan".
+        ctx.record_empty("ec2", "DescribeRegions", f"no Regions of partition {partition}")
+        return [RegionStatus(name, None) for name in requested or []]
     if requested is None:
         return [RegionStatus(name, s) for name, s in sorted(statuses.items()) if s in ENABLED]
     unknown = [name for name in requested if name not in statuses]

@@ -15,6 +15,8 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
   fraction of requests (a botocore hook); :func:`quick_retries` keeps such tests fast.
 - :class:`HangingEndpoint`: a loopback endpoint that never answers, for timeouts
   and interrupts.
+- :class:`ImpostorEndpoint`: a loopback endpoint that answers every request with HTTP 200
+  and an HTML page, an empty XML document or ``{}`` (a proxy or a wrong endpoint).
 - :func:`backdate`: an old snapshot, AMI, volume or instance (moto makes everything "now").
 - :func:`balance_group_instances`: an Auto Scaling group's instances spread over its
   zones, as AWS does (moto launches them all in one subnet).
@@ -35,6 +37,7 @@ from scanner.mockaws.backup import (
 )
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
+from scanner.mockaws.impostor import ImpostorEndpoint
 from scanner.mockaws.placement import balance_group_instances
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
 from scanner.mockaws.slow import HangingEndpoint
@@ -47,6 +50,7 @@ __all__ = [
     "DlmStandIn",
     "ExtraZone",
     "HangingEndpoint",
+    "ImpostorEndpoint",
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
