@@ -324,6 +324,10 @@ def _target_group(ctx: _Context, r: Record) -> Record:
     r.setdefault("load_balancer_arns", [])
     r["targets"] = [{"id": t} if isinstance(t, str) else t for t in r.get("targets", [])]
     r.setdefault("target_type", "instance")
+    # AWS answers every target group with its cross-zone setting; the default defers.
+    r.setdefault(
+        "attributes", {"load_balancing.cross_zone.enabled": "use_load_balancer_configuration"}
+    )
     ctx.arns["target_groups"][r["id"]] = r["arn"]
     return ctx.base(r)
 

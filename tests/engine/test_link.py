@@ -10,7 +10,7 @@ import pytest
 from scanner.engine import load_policies
 from scanner.engine.fragments import expand_fragment
 from scanner.model.link import link_snapshot
-from scanner.model.link.facts import FACTS, REGION, SCAN, UNIT, Dependency
+from scanner.model.link.facts import FACTS, RECORD_PARTS, REGION, SCAN, UNIT, Dependency
 from scanner.model.link.gaps import CollectionGaps, affected_dependencies
 from scanner.model.resource_types import RESOURCE_TYPES
 from scanner.resources import load_schema
@@ -268,7 +268,7 @@ def test_which_observations_a_failed_call_leaves_out(service, operation, code, e
 
 
 def test_every_builtin_rests_only_on_declared_dependencies() -> None:
-    known = set(RESOURCE_TYPES) | {"zone"}
+    known = set(RESOURCE_TYPES) | {"zone"} | set(RECORD_PARTS)
     for policy in load_policies():
         assert {d.name for d in policy.dependencies} <= known
         assert {d.reach for d in policy.dependencies} <= {UNIT, REGION, SCAN}
