@@ -24,6 +24,7 @@ DEFAULT_ACCOUNT = "111122223333"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_FINISHED_AT = "2026-01-15T12:00:00Z"
 _RECORD_AGE = timedelta(days=30)
+USE_LOAD_BALANCER = "use_load_balancer_configuration"
 _ID_NAMESPACE = uuid.UUID("6f3c1c52-6f1e-4b65-9b59-5d1f3c5e2a10")
 
 Record = dict[str, Any]
@@ -160,7 +161,7 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
 
 
 def _expand_error(error: dict[str, Any], account: str | None, region: str | None) -> dict[str, Any]:
-    return {
+    expanded = {
         "account": error.get("account", account),
         "region": error.get("region", region),
         "service": error["service"],
@@ -168,6 +169,9 @@ def _expand_error(error: dict[str, Any], account: str | None, region: str | None
         "code": error.get("code", "AccessDenied"),
         "message": error.get("message", "simulated collection failure"),
     }
+    if error.get("resource"):  # a detail call of one resource (its ARN)
+        expanded["resource"] = error["resource"]
+    return expanded
 
 
 class _Context:
@@ -325,9 +329,10 @@ def _target_group(ctx: _Context, r: Record) -> Record:
     r["targets"] = [{"id": t} if isinstance(t, str) else t for t in r.get("targets", [])]
     r.setdefault("target_type", "instance")
     # AWS answers every target group with its cross-zone setting; the default defers.
-    r.setdefault(
-        "attributes", {"load_balancing.cross_zone.enabled": "use_load_balancer_configuration"}
-    )
+    # ``attributes: null`` leaves them out, as the collector does when the call failed.
+    r.setdefault("attributes", {"load_balancing.cross_zone.enabled": USE_LOAD_BALANCER})
+    if r["attributes"] is None:
+        del r["attributes"]
     ctx.arns["target_groups"][r["id"]] = r["arn"]
     return ctx.base(r)
 

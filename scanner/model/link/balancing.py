@@ -22,7 +22,7 @@ target groups and whatever ``AttachTrafficSources`` attached (VPC Lattice target
 groups included); a group attached to VPC Lattice uses the ``VPC_LATTICE`` health
 check, one attached to a load balancer the ``ELB`` one.
 https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html
-https://docs.aws.amazon.com/autoscaling/ec2/userguide/attach-vpc-lattice.html
+https://docs.aws.amazon.com/autoscaling/ec2/userguide/attach-vpc-lattice-target-group-asg.html
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def load_balancer_cross_zone(lb: Document) -> bool | None:
 
 
 def receives_traffic(target: dict[str, Any]) -> bool:
-    """False for a target AWS reports as not in use (its zone is not one its load balancer serves)."""
+    """False for a target AWS reports as not in use (e.g. in a zone its load balancer lacks)."""
     return (target.get("health_state"), target.get("health_reason")) != NOT_IN_USE
 
 
@@ -64,14 +64,14 @@ def link_balancing(index: Index, failed: Iterable[str]) -> list[dict[str, Any]]:
     explained = set(failed)
     missing: list[dict[str, Any]] = []
     for lb in index.of_type("load_balancer"):
-        if load_balancer_cross_zone(lb) is None and "attributes" in lb:
-            if lb["arn"] not in explained:
-                missing.append(_missing(lb, "DescribeLoadBalancerAttributes"))
+        if load_balancer_cross_zone(lb) is None and lb["arn"] not in explained:
+            missing.append(_missing(lb, "DescribeLoadBalancerAttributes"))
     for group in index.of_type("target_group"):
-        pairs = [_pair(group, index.by_arn(arn)) for arn in group.get("load_balancer_arns", [])]
-        group["facts"]["cross_zone"] = [pair for pair in pairs if pair is not None]
+        balancers = [index.by_arn(arn) for arn in group.get("load_balancer_arns", [])]
+        found = [lb for lb in balancers if lb is not None]
+        group["facts"]["cross_zone"] = [_pair(group, lb) for lb in found]
         group["rests_on_arns"] = [group["arn"], *group.get("load_balancer_arns", [])]
-        if _lacks_setting(group, group["facts"]["cross_zone"]) and group["arn"] not in explained:
+        if _lacks_setting(group, found) and group["arn"] not in explained:
             missing.append(_missing(group, "DescribeTargetGroupAttributes"))
     for clb in index.of_type("classic_load_balancer"):
         # None: the call failed (its error entry says so) or the answer had no setting.
@@ -84,10 +84,8 @@ def link_balancing(index: Index, failed: Iterable[str]) -> list[dict[str, Any]]:
     return missing
 
 
-def _pair(group: Document, lb: Document | None) -> dict[str, Any] | None:
+def _pair(group: Document, lb: Document) -> dict[str, Any]:
     """One (load balancer, target group) pair: the setting the target group's traffic gets."""
-    if lb is None:
-        return None
     lb_setting = load_balancer_cross_zone(lb)
     setting = (group.get("attributes") or {}).get(CROSS_ZONE_ATTRIBUTE)
     if lb.get("type") not in _TARGET_GROUP_SETTING_TYPES or setting == USE_LOAD_BALANCER:
@@ -104,10 +102,11 @@ def _pair(group: Document, lb: Document | None) -> dict[str, Any] | None:
     }
 
 
-def _lacks_setting(group: Document, pairs: list[dict[str, Any]]) -> bool:
-    """Answered, but without the target group setting an ALB or NLB pair needs."""
-    return "attributes" in group and any(
-        pair["target_group_setting"] is None and pair["enabled"] is None for pair in pairs
+def _lacks_setting(group: Document, balancers: list[Document]) -> bool:
+    """No target group setting, where an ALB or NLB it is attached to needs one."""
+    has_setting = CROSS_ZONE_ATTRIBUTE in (group.get("attributes") or {})
+    return not has_setting and any(
+        lb.get("type") in _TARGET_GROUP_SETTING_TYPES for lb in balancers
     )
 
 

@@ -121,9 +121,9 @@ class CollectionGaps:
                 names = (dependency.name, _whole_type(dependency.name))
                 for name in filter(None, names):
                     for error in self._by_dependency.get(name, ()):
-                        if _reaches(error, account, region, dependency.reach):
-                            if error not in found:
-                                found.append(error)
+                        reaches = _reaches(error, account, region, dependency.reach)
+                        if reaches and error not in found:
+                            found.append(error)
             self._cache[key] = tuple(sorted(found, key=_error_order))
         unit_wide = self._cache[key]
         if not self._by_resource:

@@ -104,9 +104,8 @@ def availability_zones_depended_on(zones: list[dict[str, Any]]) -> list[dict[str
     """The Availability Zones ``zones`` depend on, ``{id, name}`` by zone id; None if unknown.
 
     An Availability Zone depends on itself; a Local or Wavelength Zone on its parent
-    zone. Two Local Zones with the same parent are one failure domain: "Resilience in
-    Amazon EC2" recommends failing a Local Zone workload over to an Availability
-    Zone that is not its parent, or to another Local Zone with another parent.
+    zone, so two Local Zones with the same parent are one failure domain; the EC2
+    User Guide's "Resilience in Amazon EC2" gives the failover recommendation.
     https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disaster-recovery-resiliency.html
     Zone ids, not names, identify a zone (names map to ids differently per account).
     """
