@@ -17,6 +17,9 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
   zones, as AWS does (moto launches them all in one subnet).
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
+- :func:`report_unused_targets`: targets in a zone their load balancer is not enabled
+  in come back ``unused``/``Target.NotInUse``, as AWS reports them (moto: ``healthy``).
+- :func:`attach_traffic_source`: what ``AttachTrafficSources`` does, which moto lacks.
 
 Shared seeding building blocks (tests and the demo) are in :mod:`scanner.mockaws.estate`.
 
@@ -24,6 +27,7 @@ This package imports moto; it is only for the ``demo`` and ``test`` extras.
 """
 
 from scanner.mockaws.backdate import backdate
+from scanner.mockaws.balancing import attach_traffic_source, report_unused_targets
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
 from scanner.mockaws.placement import balance_group_instances
@@ -40,6 +44,7 @@ __all__ = [
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
+    "attach_traffic_source",
     "backdate",
     "balance_group_instances",
     "deny_service",
@@ -48,4 +53,5 @@ __all__ = [
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",
+    "report_unused_targets",
 ]
