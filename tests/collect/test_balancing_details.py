@@ -189,7 +189,8 @@ def test_a_failed_describe_regions_with_regions_named_blinds_nothing(estate) -> 
     assert [unit["region"] for unit in snapshot["units"]] == [REGION]
     findings = evaluate(link_snapshot(snapshot), load_policies()).findings
     assert [f for f in findings if f.status == "unknown"] == []
-    assert ("asg-processes-suspended", "lattice") in {(f.policy_id, f.resource_id) for f in findings}
+    judged = {(f.policy_id, f.resource_id) for f in findings}
+    assert ("asg-processes-suspended", "lattice") in judged
 
 
 def test_a_failed_describe_regions_without_regions_blinds_the_whole_account(estate) -> None:
