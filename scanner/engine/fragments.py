@@ -4,8 +4,8 @@ A fragment names only what a case is about; everything else gets a sane
 default: account ``111122223333``, Region ``us-east-1``, a zone catalog with
 three Availability Zones, two Local Zones and a Wavelength Zone, ARNs built the
 way AWS builds them, empty tags, required fields filled. References by name
-(``load_balancer_arns: [web]``, ``target_group_arns: [api]``) become the ARN of
-that resource in the same unit. The result must validate against
+(``load_balancer_arns: [web]``, ``target_group_arns: [api]``, an error's
+``resource: web-tg``) become the ARN of that resource in the same unit. The result must validate against
 ``schemas/snapshot.schema.json``; the test runner checks.
 """
 
@@ -146,6 +146,10 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
         expander = _EXPANDERS.get(key)
         resources[key] = [expander(context, dict(r)) if expander else dict(r) for r in records]
     context.resolve_references(resources)
+    errors = [_expand_error(e, account, region) for e in unit.get("errors", [])]
+    for error in errors:  # a detail call's resource may be named by its record's id
+        if "resource" in error:
+            error["resource"] = context.arn_of(error)
     return {
         "account": account,
         "region": region,
@@ -154,7 +158,7 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
         "finished_at": finished_at,
         "duration_seconds": 0,
         "api_calls": {},
-        "errors": [_expand_error(e, account, region) for e in unit.get("errors", [])],
+        "errors": errors,
         "zones": zones,
         "resources": resources,
     }
@@ -179,7 +183,11 @@ class _Context:
         self.account, self.region = account, region
         finished = parse_time(finished_at)
         self.created = (finished - _RECORD_AGE).strftime("%Y-%m-%dT%H:%M:%SZ") if finished else None
-        self.arns: dict[str, dict[str, str]] = {"load_balancers": {}, "target_groups": {}}
+        self.arns: dict[str, dict[str, str]] = {
+            "load_balancers": {},
+            "target_groups": {},
+            "classic_load_balancers": {},
+        }
 
     def arn(self, service: str, resource: str, *, account: bool = True) -> str:
         return f"arn:aws:{service}:{self.region}:{self.account if account else ''}:{resource}"
@@ -199,6 +207,16 @@ class _Context:
 
     def hashed(self, name: str) -> str:
         return uuid.uuid5(_ID_NAMESPACE, f"{self.account}:{self.region}:{name}").hex[:16]
+
+    def arn_of(self, error: dict[str, Any]) -> str:
+        """The ARN of the record a detail call's ``resource`` names by id; else it as given."""
+        if error["service"] == "elb":
+            table = self.arns["classic_load_balancers"]
+        elif error["operation"] == "DescribeLoadBalancerAttributes":
+            table = self.arns["load_balancers"]
+        else:
+            table = self.arns["target_groups"]
+        return table.get(error["resource"], error["resource"])
 
     def resolve_references(self, resources: dict[str, list[Record]]) -> None:
         lbs, groups = self.arns["load_balancers"], self.arns["target_groups"]
@@ -300,6 +318,7 @@ def _classic_load_balancer(ctx: _Context, r: Record) -> Record:
     for key in ("zones", "subnet_ids", "instance_ids"):
         r.setdefault(key, [])
     r.setdefault("cross_zone", True)
+    ctx.arns["classic_load_balancers"][r["id"]] = r["arn"]
     return ctx.base(r)
 
 
