@@ -5,8 +5,9 @@ default: account ``111122223333``, Region ``us-east-1``, a zone catalog with
 three Availability Zones, two Local Zones and a Wavelength Zone, ARNs built the
 way AWS builds them, empty tags, required fields filled. References by name
 (``load_balancer_arns: [web]``, ``target_group_arns: [api]``, an error's
-``resource: web-tg``) become the ARN of that resource in the same unit. The result must validate against
-``schemas/snapshot.schema.json``; the test runner checks.
+``resource: web-tg``) become the ARN of that resource in the same unit. The
+result must validate against ``schemas/snapshot.schema.json``; the test runner
+checks.
 """
 
 from __future__ import annotations
