@@ -43,7 +43,10 @@ def link_snapshot(
     zones = ZoneCatalog(snapshot)
     errors = collection_errors(snapshot)
     link_placement(index, zones)
-    missing = link_balancing(index, (e["resource"] for e in errors if e.get("resource")))
+    failed = (
+        (e["service"], e.get("operation"), e["resource"]) for e in errors if e.get("resource")
+    )
+    missing = link_balancing(index, failed)
     link_usage(index)
     link_dlm(index)
     link_copies(index)

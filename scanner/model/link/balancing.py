@@ -55,27 +55,30 @@ def receives_traffic(target: dict[str, Any]) -> bool:
     return (target.get("health_state"), target.get("health_reason")) != NOT_IN_USE
 
 
-def link_balancing(index: Index, failed: Iterable[str]) -> list[dict[str, Any]]:
+def link_balancing(index: Index, failed: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """Cross-zone pairs and Auto Scaling attachment; returns the entries for missing attributes.
 
-    ``failed`` are the ARNs whose detail calls already have an error entry: their
-    missing attributes are explained there and get no entry of their own.
+    ``failed`` are the (service, operation, ARN) of detail calls that have an error
+    entry: a setting they would have read is explained there, and gets no entry here.
     """
     explained = set(failed)
     missing: list[dict[str, Any]] = []
     for lb in index.of_type("load_balancer"):
-        if load_balancer_cross_zone(lb) is None and lb["arn"] not in explained:
+        call = ("elbv2", "DescribeLoadBalancerAttributes", lb["arn"])
+        if load_balancer_cross_zone(lb) is None and call not in explained:
             missing.append(_missing(lb, "DescribeLoadBalancerAttributes"))
     for group in index.of_type("target_group"):
         balancers = [index.by_arn(arn) for arn in group.get("load_balancer_arns", [])]
         found = [lb for lb in balancers if lb is not None]
         group["facts"]["cross_zone"] = [_pair(group, lb) for lb in found]
         group["rests_on_arns"] = [group["arn"], *group.get("load_balancer_arns", [])]
-        if _lacks_setting(group, found) and group["arn"] not in explained:
+        call = ("elbv2", "DescribeTargetGroupAttributes", group["arn"])
+        if _lacks_setting(group, found) and call not in explained:
             missing.append(_missing(group, "DescribeTargetGroupAttributes"))
     for clb in index.of_type("classic_load_balancer"):
         # None: the call failed (its error entry says so) or the answer had no setting.
-        if clb.get("cross_zone") is None and clb["arn"] not in explained:
+        call = ("elb", "DescribeLoadBalancerAttributes", clb["arn"])
+        if clb.get("cross_zone") is None and call not in explained:
             missing.append(_missing(clb, "DescribeLoadBalancerAttributes", "elb"))
     for lb in index.of_type("load_balancer"):
         _link_load_balancer(lb, index)

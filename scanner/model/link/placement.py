@@ -12,6 +12,7 @@ enabled for its load balancer"), or when its zone is not one its load
 balancers are enabled in; an IP target outside the VPC (zone ``all``) is in no
 zone of ours.
 https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
+https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetDescription.html
 https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html
 """
 
