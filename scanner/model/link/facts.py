@@ -271,9 +271,15 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "the Availability Zones its zones depend on {id, name}, by zone id: an Availability "
             "Zone itself, a Local or Wavelength Zone its parent; null if a zone is unknown",
         ),
-        Fact("instance_ids", _deps("instance", "auto_scaling_group"), "member instances"),
         Fact(
-            "instance_count", _deps("instance", "auto_scaling_group"), "number of member instances"
+            "instance_ids",
+            _deps("instance", "auto_scaling_group", TARGET_HEALTH),
+            "member instances (a load balancer's: its registered instance targets)",
+        ),
+        Fact(
+            "instance_count",
+            _deps("instance", "auto_scaling_group", TARGET_HEALTH),
+            "number of member instances",
         ),
         Fact(
             "cross_zone",
