@@ -76,6 +76,11 @@ def _seed() -> dict[str, Any]:
         TargetGroupArn=group,
         Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "false"}],
     )
+    boto3.client("elb", region_name=REGION).create_load_balancer(
+        LoadBalancerName="legacy",
+        Subnets=[subnets["us-west-2a"], subnets["us-west-2b"]],
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}],
+    )
     autoscaling = boto3.client("autoscaling", region_name=REGION)
     autoscaling.create_launch_configuration(
         LaunchConfigurationName="web", ImageId=image, InstanceType="t3.micro"
@@ -92,7 +97,8 @@ def _seed() -> dict[str, Any]:
         AutoScalingGroupName="lattice", ScalingProcesses=["Terminate", "AZRebalance"]
     )
     attach_traffic_source("lattice", LATTICE_TG, "vpc-lattice", region=REGION)
-    return {"alb": alb, "group": group, "other": other, "in_a": in_a, "in_c": in_c}
+    legacy = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/legacy"
+    return {"alb": alb, "group": group, "other": other, "in_a": in_a, "in_c": in_c, "clb": legacy}
 
 
 @pytest.fixture
@@ -158,6 +164,7 @@ def test_linked_facts_and_findings_from_the_collected_details(estate) -> None:
     }
     assert found == {
         ("elb-cross-zone-disabled", "elbv2/web", "open"),
+        ("elb-cross-zone-disabled", "elb/legacy", "open"),  # off by default through the API
         ("elbv2-targets-single-az", estate["group"].split(":targetgroup/")[1], "open"),
         ("asg-processes-suspended", "lattice", "open"),
         ("asg-no-elb-health-check", "lattice", "open"),  # VPC Lattice without VPC_LATTICE
@@ -201,3 +208,47 @@ def test_a_failed_describe_regions_without_regions_blinds_the_whole_account(esta
     findings = evaluate(link_snapshot(snapshot), load_policies()).findings
     assert findings and {f.status for f in findings} == {"unknown"}
     assert all(f.arn.startswith("stormproof:unobserved:123456789012:*:") for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "described", "blinded", "still_judged"),
+    [
+        # A target group's attributes: its load balancer's cross-zone pair, not its targets.
+        (
+            "elbv2",
+            "DescribeTargetGroupAttributes",
+            ["group", "other"],
+            ("elb-cross-zone-disabled", "alb"),
+            ("elbv2-targets-single-az", "group"),
+        ),
+        # An ALB's own attributes: nothing (an ALB always has cross-zone on at its level).
+        (
+            "elbv2",
+            "DescribeLoadBalancerAttributes",
+            ["alb"],
+            None,
+            ("elb-cross-zone-disabled", "alb"),
+        ),
+        # A Classic Load Balancer's attributes: its cross-zone setting only.
+        (
+            "elb",
+            "DescribeLoadBalancerAttributes",
+            ["clb"],
+            ("elb-cross-zone-disabled", "clb"),
+            ("elb-cross-zone-disabled", "alb"),
+        ),
+    ],
+)
+def test_each_failed_attribute_call_blinds_only_what_reads_it(
+    estate, service, operation, described, blinded, still_judged
+) -> None:
+    with inject_errors("AccessDenied", status=403, services=[service], operations=[operation]):
+        snapshot = _collect()
+    errors = [e for unit in snapshot["units"] for e in unit["errors"]]
+    assert sorted(e["resource"] for e in errors) == sorted(estate[key] for key in described)
+    findings = evaluate(link_snapshot(snapshot), load_policies()).findings
+    unknown = {(f.policy_id, f.arn) for f in findings if f.status == "unknown"}
+    judged = {(f.policy_id, f.arn) for f in findings if f.status == "open"}
+    expected = set() if blinded is None else {(blinded[0], estate[blinded[1]])}
+    assert unknown == expected
+    assert (still_judged[0], estate[still_judged[1]]) in judged
