@@ -22,6 +22,9 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
   zones, as AWS does (moto launches them all in one subnet).
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
+- :func:`report_unused_targets`: targets in a zone their load balancer is not enabled
+  in come back ``unused``/``Target.NotInUse``, as AWS reports them (moto: ``healthy``).
+- :func:`attach_traffic_source`: what ``AttachTrafficSources`` does, which moto lacks.
 
 Shared seeding building blocks (tests and the demo) are in :mod:`scanner.mockaws.estate`.
 
@@ -35,6 +38,7 @@ from scanner.mockaws.backup import (
     fill_backup_gaps,
     set_region_settings,
 )
+from scanner.mockaws.balancing import attach_traffic_source, report_unused_targets
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
 from scanner.mockaws.impostor import ImpostorEndpoint
@@ -55,6 +59,7 @@ __all__ = [
     "ZonePatch",
     "add_local_zones",
     "add_recovery_point",
+    "attach_traffic_source",
     "backdate",
     "balance_group_instances",
     "deny_service",
@@ -65,4 +70,5 @@ __all__ = [
     "mark_snapshot_copy",
     "quick_retries",
     "set_region_settings",
+    "report_unused_targets",
 ]
