@@ -69,6 +69,6 @@ __all__ = [
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",
-    "set_region_settings",
     "report_unused_targets",
+    "set_region_settings",
 ]
