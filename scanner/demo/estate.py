@@ -35,6 +35,7 @@ import datetime as dt
 from typing import Any
 
 from scanner.demo.backup import seed_backup
+from scanner.demo.lbasg import seed_load_balancing_details
 from scanner.demo.regions import PRIMARY, RECOVERY
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
 from scanner.mockaws.estate import (
@@ -69,6 +70,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
     seed_backup(client, estate)
+    seed_load_balancing_details(client, estate)
     return estate
 
 
