@@ -180,6 +180,12 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "Regions its schedules (or default-policy targets) copy to, its own Region excluded",
         ),
     ),
+    # AWS Backup records: observations that the protection fact of volumes and instances reads.
+    "backup_plan": (),
+    "backup_vault": (),
+    "backup_recovery_point": (),
+    "backup_protected_resource": (),
+    "backup_region_settings": (),
     "fleet": (
         Fact(
             "zones",
