@@ -15,13 +15,21 @@ here and give ``None`` (not derivable), never a guess.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-_MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}
-_DAYS = {d: i for i, d in enumerate("SUN MON TUE WED THU FRI SAT".split(), 1)}  # AWS: 1 = Sunday
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
+    )
+}
+_DAYS = {
+    d: i for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)
+}  # AWS: 1 = Sunday
 _RATE = re.compile(r"rate\(\s*(\d+)\s+(minutes?|hours?|days?)\s*\)", re.IGNORECASE)
 _CRON = re.compile(r"cron\((.*)\)", re.IGNORECASE)
 _HOURS_PER_UNIT = {"minute": 1 / 60, "hour": 1.0, "day": 24.0}
@@ -71,7 +79,7 @@ def _cron_interval_hours(fields_text: str) -> float | None:
     if not all((minutes, hours, days_of_month, months, days_of_week)):
         return None
     times = sorted(h * 60 + m for h in hours for m in minutes)
-    longest_in_day = max((b - a for a, b in zip(times, times[1:], strict=False)), default=0)
+    longest_in_day = max((b - a for a, b in itertools.pairwise(times)), default=0)
     matching = [
         offset
         for offset in range(_WINDOW_DAYS)
@@ -80,13 +88,15 @@ def _cron_interval_hours(fields_text: str) -> float | None:
     if not matching or (len(matching) == 1 and len(times) == 1):
         return None
     between_days = max(
-        ((b - a) * 1440 - times[-1] + times[0] for a, b in zip(matching, matching[1:], strict=False)),
+        ((b - a) * 1440 - times[-1] + times[0] for a, b in itertools.pairwise(matching)),
         default=0,
     )
     return max(longest_in_day, between_days) / 60
 
 
-def _day_matches(day: date, dom: frozenset[int], months: frozenset[int], dow: frozenset[int]) -> bool:
+def _day_matches(
+    day: date, dom: frozenset[int], months: frozenset[int], dow: frozenset[int]
+) -> bool:
     weekday = (day.isoweekday() % 7) + 1  # Sunday -> 1
     return day.day in dom and day.month in months and weekday in dow
 
