@@ -210,7 +210,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     "backup_plan": (
         Fact(
             "selected_resource_count",
-            _deps("instance", "volume", "backup_region_settings"),
+            _deps("backup_plan", "instance", "volume", "backup_region_settings"),
             "observed EC2 instances and EBS volumes its selections select",
         ),
         Fact("copy_regions", (), "other Regions its rules' copy actions copy to"),
