@@ -6,6 +6,9 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
 - :func:`add_local_zones`: Local Zones and Wavelength Zones in moto's zone table.
 - :class:`DlmStandIn`: Data Lifecycle Manager over REST-JSON on 127.0.0.1, reached
   with ``AWS_ENDPOINT_URL_DLM``.
+- :func:`fill_backup_gaps`: AWS Backup selections, Region settings, protected resources
+  and recovery points in moto's backup backend (:func:`add_recovery_point`,
+  :func:`set_region_settings` seed them).
 - :func:`mark_snapshot_copy`, :func:`mark_image_copy`: the provenance AWS sets on copies.
 - :func:`deny_service`: a service refused in one Region, for partial-failure tests.
 - :func:`inject_errors`: throttling, 5xx storms or expired tokens on a seeded
@@ -24,6 +27,12 @@ This package imports moto; it is only for the ``demo`` and ``test`` extras.
 """
 
 from scanner.mockaws.backdate import backdate
+from scanner.mockaws.backup import (
+    BackupPatch,
+    add_recovery_point,
+    fill_backup_gaps,
+    set_region_settings,
+)
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
 from scanner.mockaws.placement import balance_group_instances
@@ -34,18 +43,22 @@ from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local
 
 __all__ = [
     "DEFAULT_ZONES",
+    "BackupPatch",
     "DlmStandIn",
     "ExtraZone",
     "HangingEndpoint",
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
+    "add_recovery_point",
     "backdate",
     "balance_group_instances",
     "deny_service",
     "enforce_role_trust",
+    "fill_backup_gaps",
     "inject_errors",
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",
+    "set_region_settings",
 ]
