@@ -31,6 +31,8 @@ class Fact:
     name: str
     rests_on: tuple[Dependency, ...]
     description: str
+    # What single fields rest on, when narrower than the whole fact (``protection.covered``).
+    parts: tuple[tuple[str, tuple[Dependency, ...]], ...] = ()
 
 
 def _deps(*names: str, reach: str = UNIT) -> tuple[Dependency, ...]:
@@ -60,6 +62,13 @@ _PROTECTION_DEPS = (
     *_deps("snapshot", "image", "backup_recovery_point", reach=SCAN),  # copies anywhere
     *_deps(ZONE),
 )
+_SOURCE_DEPS = (*_deps("dlm_policy", "backup_plan", "backup_region_settings", ZONE),)
+# Which sources protect it rests on policies, plans and opt-in of its own unit; the newest
+# backups on the snapshots, AMIs and recovery points of every unit (copies live anywhere).
+_PROTECTION_PARTS = tuple(
+    (field, _SOURCE_DEPS)
+    for field in ("covered", "sources", "interval_hours", "locations", "copy_regions")
+)
 _PROTECTION = (
     "what protects it: covered, sources [{kind (dlm-snapshot, dlm-ami, backup), id, arn, "
     "rule, interval_hours, locations, copy_regions, copy_accounts}], interval_hours (the "
@@ -78,7 +87,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "asg_managed", _deps("auto_scaling_group"), "whether an Auto Scaling group manages it"
         ),
         Fact("ebs_backed", (), "whether its root device is EBS"),
-        Fact("protection", _PROTECTION_DEPS, _PROTECTION),
+        Fact("protection", _PROTECTION_DEPS, _PROTECTION, _PROTECTION_PARTS),
     ),
     "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),
     "volume": (
@@ -91,7 +100,12 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             _deps("instance", "auto_scaling_group"),
             "attached with DeleteOnTermination to an instance an Auto Scaling group manages",
         ),
-        Fact("protection", (*_PROTECTION_DEPS, *_deps("instance")), _PROTECTION),
+        Fact(
+            "protection",
+            (*_PROTECTION_DEPS, *_deps("instance")),
+            _PROTECTION,
+            tuple((field, (*deps, *_deps("instance"))) for field, deps in _PROTECTION_PARTS),
+        ),
         Fact(
             "newest_snapshot",
             _deps("snapshot"),
@@ -259,7 +273,12 @@ def fact_names(resource_type: str) -> tuple[str, ...]:
 
 
 def fact(resource_type: str, name: str) -> Fact | None:
+    """A fact by name; ``parent.field`` gives the field's own dependencies when declared."""
+    parent_name, _, field = name.partition(".")
     for candidate in FACTS.get(resource_type, ()):
-        if candidate.name == name:
-            return candidate
+        if candidate.name == parent_name:
+            if not field:
+                return candidate
+            rests_on = dict(candidate.parts).get(field, candidate.rests_on)
+            return Fact(name, rests_on, candidate.description)
     return None
