@@ -188,8 +188,8 @@ def test_a_denied_backup_service_leaves_only_backup_records_unknown(seeded: dict
             continue
         missing = gaps.failures(ACCOUNT, WEST, [Dependency(name)])
         assert bool(missing) == (name in BACKUP_TYPES), name
-    for error in west["errors"]:
-        assert set(affected_dependencies("backup", error["operation"])) == BACKUP_TYPES
+    for error in west["errors"]:  # never wider than AWS Backup's own records
+        assert set(affected_dependencies("backup", error["operation"])) <= BACKUP_TYPES
 
 
 def test_the_stand_in_is_idempotent_and_undoable(monkeypatch: pytest.MonkeyPatch) -> None:
