@@ -37,6 +37,7 @@ import datetime as dt
 from typing import Any
 
 from scanner.demo.backup import seed_backup
+from scanner.demo.lbasg import seed_load_balancing_details
 from scanner.demo.protect import EDGE_LOCAL_TAG, seed_protection
 from scanner.demo.regions import PRIMARY, RECOVERY
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
@@ -73,6 +74,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     _seed_dlm(dlm, estate)
     seed_backup(client, estate)
     seed_protection(client, dlm, estate)
+    seed_load_balancing_details(client, estate)
     return estate
 
 

@@ -15,11 +15,16 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
   fraction of requests (a botocore hook); :func:`quick_retries` keeps such tests fast.
 - :class:`HangingEndpoint`: a loopback endpoint that never answers, for timeouts
   and interrupts.
+- :class:`ImpostorEndpoint`: a loopback endpoint that answers every request with HTTP 200
+  and an HTML page, an empty XML document or ``{}`` (a proxy or a wrong endpoint).
 - :func:`backdate`: an old snapshot, AMI, volume or instance (moto makes everything "now").
 - :func:`balance_group_instances`: an Auto Scaling group's instances spread over its
   zones, as AWS does (moto launches them all in one subnet).
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
+- :func:`report_unused_targets`: targets in a zone their load balancer is not enabled
+  in come back ``unused``/``Target.NotInUse``, as AWS reports them (moto: ``healthy``).
+- :func:`attach_traffic_source`: what ``AttachTrafficSources`` does, which moto lacks.
 
 Shared seeding building blocks (tests and the demo) are in :mod:`scanner.mockaws.estate`.
 
@@ -33,8 +38,10 @@ from scanner.mockaws.backup import (
     fill_backup_gaps,
     set_region_settings,
 )
+from scanner.mockaws.balancing import attach_traffic_source, report_unused_targets
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
+from scanner.mockaws.impostor import ImpostorEndpoint
 from scanner.mockaws.placement import balance_group_instances
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
 from scanner.mockaws.slow import HangingEndpoint
@@ -47,10 +54,12 @@ __all__ = [
     "DlmStandIn",
     "ExtraZone",
     "HangingEndpoint",
+    "ImpostorEndpoint",
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
     "add_recovery_point",
+    "attach_traffic_source",
     "backdate",
     "balance_group_instances",
     "deny_service",
@@ -60,5 +69,6 @@ __all__ = [
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",
+    "report_unused_targets",
     "set_region_settings",
 ]
