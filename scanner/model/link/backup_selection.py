@@ -25,7 +25,6 @@ A selection (``BackupSelection``) assigns resources to its plan:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -59,12 +58,35 @@ def _names_type(arn_pattern: str, resource_type: str) -> bool:
     return parts[5].startswith(_TYPE_PREFIX[resource_type])
 
 
-@dataclass(frozen=True)
-class Selection:
-    """One backup selection, compiled once per unit."""
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_pattern(p).pattern})" for p in patterns), re.DOTALL)
 
-    plan: Document
-    record: dict[str, Any]
+
+class Selection:
+    """One backup selection, compiled once per unit: its ARN patterns joined into one
+    expression per kind, its tag conditions as (key, value) pairs."""
+
+    __slots__ = ("_all", "_conditions", "_explicit", "_not", "_tags", "_wide", "plan", "record")
+
+    def __init__(self, plan: Document, record: dict[str, Any]):
+        self.plan, self.record = plan, record
+        resources = list(record.get("resources") or [])
+        self._tags = [
+            (_tag_key(tag.get("key")), tag.get("value") or "")
+            for tag in record.get("list_of_tags") or []
+        ]
+        self._all = not resources and not self._tags  # every supported, opted-in resource
+        self._explicit = {
+            kind: _alternation([p for p in resources if _names_type(p, kind)])
+            for kind in _TYPE_PREFIX
+        }
+        self._wide = _alternation(
+            [p for p in resources if not any(_names_type(p, kind) for kind in _TYPE_PREFIX)]
+        )
+        self._not = _alternation(list(record.get("not_resources") or []))
+        self._conditions = record.get("conditions") or {}
 
     def selects(self, resource: Document, resource_type: str, opted_in: bool) -> bool:
         """``resource_type`` is AWS Backup's: EC2 (an instance) or EBS (a volume)."""
@@ -72,21 +94,28 @@ class Selection:
         how = self._assigned(arn, tags, resource_type)
         if how is None or (how == WIDE and not opted_in):
             return False
-        if not _conditions_hold(self.record.get("conditions") or {}, tags):
+        if self._conditions and not _conditions_hold(self._conditions, tags):
             return False
-        return not any(_pattern(p).fullmatch(arn) for p in self.record.get("not_resources") or [])
+        return self._not is None or self._not.fullmatch(arn) is None
+
+    @property
+    def tag_pairs(self) -> list[tuple[str, str]]:
+        return self._tags
+
+    @property
+    def by_tags_only(self) -> bool:
+        """Assigns by ``ListOfTags`` alone: only a resource with one of those tags can match."""
+        return bool(self._tags) and self._wide is None and not any(self._explicit.values())
 
     def _assigned(self, arn: str, tags: dict[str, str], resource_type: str) -> str | None:
-        resources = self.record.get("resources") or []
-        list_of_tags = self.record.get("list_of_tags") or []
-        if not resources and not list_of_tags:
-            return WIDE  # every supported, opted-in resource
-        matched = [p for p in resources if _pattern(p).fullmatch(arn)]
-        if any(_names_type(p, resource_type) for p in matched):
-            return EXPLICIT
-        if matched:
+        if self._all:
             return WIDE
-        if any(_tag_equals(tags, tag.get("key"), tag.get("value")) for tag in list_of_tags):
+        explicit = self._explicit[resource_type]
+        if explicit is not None and explicit.fullmatch(arn):
+            return EXPLICIT
+        if self._wide is not None and self._wide.fullmatch(arn):
+            return WIDE
+        if any(tags.get(key) == value for key, value in self._tags):
             return WIDE
         return None
 
@@ -133,9 +162,34 @@ def opted_in(settings: Document | None, resource_type: str) -> bool:
     return (settings.get("resource_type_opt_in") or {}).get(resource_type) is True
 
 
-def unit_selections(plans: list[Document]) -> list[Selection]:
-    """Every readable selection of a unit's plans (a plan whose selections could not be
-    read selects nothing here; its collection error makes coverage unknown)."""
-    return [
-        Selection(plan, selection) for plan in plans for selection in plan.get("selections") or []
-    ]
+class UnitSelections:
+    """A unit's readable selections (a plan whose selections could not be read selects
+    nothing here; its collection error makes coverage unknown). Selections that assign by
+    tags alone are indexed by tag, so a resource meets only those its tags can match."""
+
+    def __init__(self, plans: list[Document]):
+        selections = [
+            Selection(plan, selection)
+            for plan in plans
+            for selection in plan.get("selections") or []
+        ]
+        self.order = {id(selection): n for n, selection in enumerate(selections)}
+        self.always = [s for s in selections if not s.by_tags_only]
+        self.by_tag: dict[tuple[str, str], list[Selection]] = {}
+        for selection in selections:
+            if selection.by_tags_only:
+                for pair in selection.tag_pairs:
+                    self.by_tag.setdefault(pair, []).append(selection)
+
+    def __bool__(self) -> bool:
+        return bool(self.always or self.by_tag)
+
+    def candidates(self, resource: Document) -> list[Selection]:
+        """Selections that may select ``resource``, in the plans' order."""
+        if not self.by_tag:
+            return self.always
+        found = {id(s): s for s in self.always}
+        for pair in (resource.get("tags") or {}).items():
+            for selection in self.by_tag.get(pair, ()):
+                found[id(selection)] = selection
+        return sorted(found.values(), key=lambda s: self.order[id(s)])

@@ -95,13 +95,20 @@ class DlmSources:
     def __init__(self, index: Index):
         self._index = index
         self._found: dict[tuple[str, str, str], list[Document]] = {}
+        self._sources: dict[str, list[dict[str, Any]]] = {}  # by policy ARN
+
+    def _sources_of(self, policy: Document) -> list[dict[str, Any]]:
+        found = self._sources.get(policy["arn"])
+        if found is None:
+            found = self._sources[policy["arn"]] = policy_sources(policy)
+        return found
 
     def for_instance(self, instance: Document, location: str | None) -> list[dict[str, Any]]:
         """Sources protecting an instance: INSTANCE snapshot policies and AMI policies."""
         sources: list[dict[str, Any]] = []
         for policy in self._candidates(instance, "INSTANCE"):
             if covers(policy, "INSTANCE", instance, location):
-                sources.extend(policy_sources(policy))
+                sources.extend(self._sources_of(policy))
         return sources
 
     def for_volume(
@@ -112,7 +119,7 @@ class DlmSources:
         sources: list[dict[str, Any]] = []
         for policy in self._candidates(volume, "VOLUME"):
             if covers(policy, "VOLUME", volume, location):
-                sources.extend(policy_sources(policy))
+                sources.extend(self._sources_of(policy))
         for instance in instances:
             instance_location = location
             for policy in self._candidates(instance, "INSTANCE"):
@@ -120,7 +127,7 @@ class DlmSources:
                     continue
                 if policy.get("policy_type") == SNAPSHOT_POLICY and _left_out(policy, volume):
                     continue
-                sources.extend(policy_sources(policy))
+                sources.extend(self._sources_of(policy))
         return sources
 
     def _candidates(self, resource: Document, resource_type: str) -> list[Document]:

@@ -23,22 +23,44 @@ Backup = dict[str, Any]
 _KEYS = ("newest", "newest_outside_zone", "newest_outside_region")
 
 
-def _moment(backup: Backup) -> tuple[bool, float, str]:
-    moment = parse_time(backup["time"])
-    return (moment is not None, moment.timestamp() if moment else 0.0, backup["id"])
+def _moment_of(time: str | None, backup_id: str) -> tuple[bool, float, str]:
+    moment = parse_time(time)
+    return (moment is not None, moment.timestamp() if moment else 0.0, backup_id)
 
 
-def _offer(best: dict[str, Backup | None], backup: Backup, home_region: str) -> None:
-    outside_zone = backup["location"] == "region" or backup["region"] != home_region
-    for key, counts in zip(
-        _KEYS, (True, outside_zone, backup["region"] != home_region), strict=True
-    ):
-        if counts and (best[key] is None or _moment(backup) > _moment(best[key])):
-            best[key] = backup
+class _Best:
+    """The newest backup in each of the three places, compared on a parsed time once."""
 
+    __slots__ = ("found",)
 
-def _empty() -> dict[str, Backup | None]:
-    return dict.fromkeys(_KEYS)
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[tuple[bool, float, str], Backup]] = {}
+
+    def offer(self, backup: Backup, home_region: str, moment: tuple | None = None) -> None:
+        moment = moment or _moment_of(backup["time"], backup["id"])
+        elsewhere = backup["region"] != home_region
+        for key, counts in (
+            ("newest", True),
+            ("newest_outside_zone", backup["location"] == "region" or elsewhere),
+            ("newest_outside_region", elsewhere),
+        ):
+            current = self.found.get(key)
+            if counts and (current is None or moment > current[0]):
+                self.found[key] = (moment, backup)
+
+    def would_win(self, moment: tuple) -> bool:
+        """Whether a backup at ``moment`` could replace any current one (saves building it)."""
+        return any(key not in self.found or moment > self.found[key][0] for key in _KEYS)
+
+    @classmethod
+    def copy_of(cls, other: _Best | None) -> _Best:
+        best = cls()
+        if other is not None:
+            best.found = dict(other.found)
+        return best
+
+    def result(self) -> dict[str, Backup | None]:
+        return {key: self.found[key][1] if key in self.found else None for key in _KEYS}
 
 
 def snapshot_location(snapshot: Document) -> str:
@@ -80,20 +102,19 @@ class NewestBackups:
 
     def __init__(self, index: Index, recovery_points: RecoveryPoints):
         self._points = recovery_points
-        self._by_volume: dict[tuple[str, str, str], dict[str, Backup | None]] = defaultdict(_empty)
+        self._by_volume: dict[tuple[str, str, str], _Best] = defaultdict(_Best)
         for snapshot in index.of_type("snapshot"):
             if snapshot.get("state") != "completed" or not snapshot.get("volume_id"):
                 continue
             best = self._by_volume[(snapshot["account"], snapshot["region"], snapshot["volume_id"])]
-            time = snapshot.get("start_time")
-            for backup in [
-                _backup(snapshot, "snapshot", time, snapshot_location(snapshot)),
-                *_copies(snapshot, "snapshot"),
-            ]:
-                _offer(best, backup, snapshot["region"])
-        self._by_instance: dict[tuple[str, str, str], dict[str, Backup | None]] = defaultdict(
-            _empty
-        )
+            moment = _moment_of(snapshot.get("start_time"), snapshot["id"])
+            if best.would_win(moment):
+                location = snapshot_location(snapshot)
+                backup = _backup(snapshot, "snapshot", snapshot.get("start_time"), location)
+                best.offer(backup, snapshot["region"], moment)
+            for copy in _copies(snapshot, "snapshot"):
+                best.offer(copy, snapshot["region"])
+        self._by_instance: dict[tuple[str, str, str], _Best] = defaultdict(_Best)
         for image in index.of_type("image"):
             if image.get("state") != "available" or not image.get("source_instance_id"):
                 continue
@@ -104,33 +125,32 @@ class NewestBackups:
                 _backup(image, "image", image.get("creation_date"), "region"),
                 *_copies(image, "image"),
             ]:
-                _offer(best, backup, image["region"])
+                best.offer(backup, image["region"])
         self._protected: dict[str, Document] = {
             record["arn"]: record for record in index.of_type("backup_protected_resource")
         }
 
     def of_volume(self, volume: Document, instances: list[Document]) -> dict[str, Backup | None]:
-        best = dict(
-            self._by_volume.get((volume["account"], volume["region"], volume["id"])) or _empty()
-        )
+        key = (volume["account"], volume["region"], volume["id"])
+        best = _Best.copy_of(self._by_volume.get(key))
         self._add_backup_evidence(best, volume)
         for instance in instances:  # an instance's recovery point is an AMI of its volumes
             for point in self._points.of_resource(instance["arn"]):
-                _offer(best, _point_backup(point), volume["region"])
-        return best
+                best.offer(_point_backup(point), volume["region"])
+        return best.result()
 
     def of_instance(self, instance: Document) -> dict[str, Backup | None]:
         key = (instance["account"], instance["region"], instance["id"])
-        best = dict(self._by_instance.get(key) or _empty())
+        best = _Best.copy_of(self._by_instance.get(key))
         self._add_backup_evidence(best, instance)
-        return best
+        return best.result()
 
-    def _add_backup_evidence(self, best: dict[str, Backup | None], resource: Document) -> None:
+    def _add_backup_evidence(self, best: _Best, resource: Document) -> None:
         for point in self._points.of_resource(resource["arn"]):
-            _offer(best, _point_backup(point), resource["region"])
+            best.offer(_point_backup(point), resource["region"])
         protected = self._protected.get(resource["arn"])
         if protected is not None and protected.get("last_backup_time"):
-            _offer(best, _last_backup(protected, resource), resource["region"])
+            best.offer(_last_backup(protected, resource), resource["region"])
 
 
 def _point_backup(point: Document) -> Backup:

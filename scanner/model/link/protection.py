@@ -25,7 +25,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from scanner.model.link.backup_selection import Selection, opted_in, unit_selections
+from scanner.model.link.backup_selection import UnitSelections, opted_in
 from scanner.model.link.dlm import DlmSources
 from scanner.model.link.index import Document, Index
 from scanner.model.link.newest import NewestBackups
@@ -94,7 +94,7 @@ class _PlanSources:
 
     def __init__(self, index: Index):
         self._index = index
-        self._selections: dict[tuple[str, str], list[Selection]] = {}
+        self._selections: dict[tuple[str, str], UnitSelections] = {}
         self._settings: dict[tuple[str, str], Document | None] = {}
         self._rules: dict[str, list[dict[str, Any]]] = {}
         self._selected: dict[str, int] = {}
@@ -103,7 +103,7 @@ class _PlanSources:
         unit = (resource["account"], resource["region"])
         selections = self._selections.get(unit)
         if selections is None:
-            selections = self._selections[unit] = unit_selections(
+            selections = self._selections[unit] = UnitSelections(
                 self._index.in_unit("backup_plan", *unit)
             )
             settings = self._index.in_unit("backup_region_settings", *unit)
@@ -113,7 +113,7 @@ class _PlanSources:
         allowed = opted_in(self._settings[unit], resource_type)
         found: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for selection in selections:
+        for selection in selections.candidates(resource):
             plan = selection.plan
             if plan["arn"] in seen or not selection.selects(resource, resource_type, allowed):
                 continue
