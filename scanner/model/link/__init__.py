@@ -54,7 +54,7 @@ def link_snapshot(
     link_dlm_policies(index)
     recovery_points = RecoveryPoints(index)
     link_copies(index, recovery_points, parse_time(snapshot.get("finished_at")))
-    link_protection(index, recovery_points)
+    missing += link_protection(index, recovery_points)
     resources["fleet"] = build_fleets(index, zones, tuple(fleet_tag_keys))
     for documents in resources.values():
         documents.sort(key=_DOCUMENT_ORDER)

@@ -96,6 +96,9 @@ class DlmSources:
         self._index = index
         self._found: dict[tuple[str, str, str], list[Document]] = {}
         self._sources: dict[str, list[dict[str, Any]]] = {}  # by policy ARN
+        # Resources in a zone of unknown type that a policy for only some locations targets:
+        # whether it covers them depends on what the zone is.
+        self.undetermined: dict[str, Document] = {}
 
     def _sources_of(self, policy: Document) -> list[dict[str, Any]]:
         found = self._sources.get(policy["arn"])
@@ -109,6 +112,8 @@ class DlmSources:
         for policy in self._candidates(instance, "INSTANCE"):
             if covers(policy, "INSTANCE", instance, location):
                 sources.extend(self._sources_of(policy))
+            elif location is None and _undetermined(policy, instance):
+                self.undetermined[instance["arn"]] = instance
         return sources
 
     def for_volume(
@@ -120,10 +125,13 @@ class DlmSources:
         for policy in self._candidates(volume, "VOLUME"):
             if covers(policy, "VOLUME", volume, location):
                 sources.extend(self._sources_of(policy))
+            elif location is None and _undetermined(policy, volume):
+                self.undetermined[volume["arn"]] = volume
         for instance in instances:
-            instance_location = location
             for policy in self._candidates(instance, "INSTANCE"):
-                if not covers(policy, "INSTANCE", instance, instance_location):
+                if not covers(policy, "INSTANCE", instance, location):
+                    if location is None and _undetermined(policy, instance):
+                        self.undetermined[volume["arn"]] = volume
                     continue
                 if policy.get("policy_type") == SNAPSHOT_POLICY and _left_out(policy, volume):
                     continue
@@ -189,6 +197,14 @@ def covers(policy: Document, resource_type: str, resource: Document, location: s
             return False
     elif location not in locations:
         return False
+    return any(tags.get(tag["key"]) == tag["value"] for tag in policy.get("target_tags", []))
+
+
+def _undetermined(policy: Document, resource: Document) -> bool:
+    """A custom policy whose tags match but whose locations cover only some zone types."""
+    if policy.get("default_policy"):
+        return False
+    tags: dict[str, str] = resource.get("tags") or {}
     return any(tags.get(tag["key"]) == tag["value"] for tag in policy.get("target_tags", []))
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from scanner.model.link.backup_selection import UnitSelections, opted_in
 from scanner.model.link.dlm import DlmSources
+from scanner.model.link.gaps import MISSING_ATTRIBUTE
 from scanner.model.link.index import Document, Index
 from scanner.model.link.newest import NewestBackups
 from scanner.model.link.recovery_points import RecoveryPoints, arn_account, arn_region
@@ -37,7 +38,9 @@ _SOURCE_ORDER = itemgetter("kind", "id")
 _LOCATION_ORDER = ("zone", "outpost", "region", "other-region", "other-account")
 
 
-def link_protection(index: Index, recovery_points: RecoveryPoints) -> None:
+def link_protection(index: Index, recovery_points: RecoveryPoints) -> list[dict[str, Any]]:
+    """Set ``facts.protection``; returns an entry for each resource whose coverage hangs on a
+    zone type the zone catalog does not give (``gaps.MISSING_ATTRIBUTE``)."""
     dlm = DlmSources(index)
     plans = _PlanSources(index)
     newest = NewestBackups(index, recovery_points)
@@ -64,6 +67,21 @@ def link_protection(index: Index, recovery_points: RecoveryPoints) -> None:
             sources, newest.of_volume(volume, instances)
         )
     plans.link_plan_facts()
+    return [_zone_type_missing(resource) for resource in dlm.undetermined.values()]
+
+
+def _zone_type_missing(resource: Document) -> dict[str, Any]:
+    zone = resource["facts"].get("zone") or {}
+    return {
+        "account": resource["account"],
+        "region": resource["region"],
+        "service": "ec2",
+        "operation": "DescribeAvailabilityZones",
+        "code": MISSING_ATTRIBUTE,
+        "message": f"zone {zone.get('name')} has no ZoneType; whether a DLM policy for "
+        "some resource locations covers it cannot be told",
+        "resource": resource["arn"],
+    }
 
 
 def protection_fact(sources: list[dict[str, Any]], found: dict[str, Any]) -> dict[str, Any]:
