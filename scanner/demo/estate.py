@@ -24,7 +24,9 @@ us-west-2 (recovery and the Los Angeles Local Zone)
   - an edge tier in us-west-2-lax-1a whose only other zone is its parent
     us-west-2a; a streaming tier in us-west-2-lax-1b and us-west-2b (compliant);
   - game-session servers living only in us-west-2-lax-1a;
-  - DLM: a default policy for volumes that copies east, a disabled policy.
+  - DLM: a default policy for volumes that copies east, a disabled policy;
+  - an edge cache whose volume is snapshotted only inside its Local Zone
+    (:mod:`scanner.demo.protect`).
 
 Ages come from :func:`scanner.mockaws.backdate`, so "old" is what the API reports.
 """
@@ -36,6 +38,7 @@ from typing import Any
 
 from scanner.demo.backup import seed_backup
 from scanner.demo.lbasg import seed_load_balancing_details
+from scanner.demo.protect import EDGE_LOCAL_TAG, seed_protection
 from scanner.demo.regions import PRIMARY, RECOVERY
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
 from scanner.mockaws.estate import (
@@ -70,6 +73,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
     seed_backup(client, estate)
+    seed_protection(client, dlm, estate)
     seed_load_balancing_details(client, estate)
     return estate
 
@@ -214,6 +218,7 @@ def _data_volume(ec2: Any, instance: str, zone: str, tags: dict[str, str]) -> st
         TagSpecifications=tag_spec("volume", tags),
     )["VolumeId"]
     ec2.attach_volume(VolumeId=volume, InstanceId=instance, Device="/dev/sdf")
+    backdate(volume, region=ec2.meta.region_name, age=AMI_AGE)  # long in service
     return volume
 
 
@@ -305,6 +310,7 @@ def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
         CreateInterval=1,
         RetainInterval=7,
         CrossRegionCopyTargets=[{"TargetRegion": PRIMARY}],
+        Exclusions={"ExcludeTags": [{"Key": EDGE_LOCAL_TAG[0], "Value": EDGE_LOCAL_TAG[1]}]},
     )
     paused = tag_policy(
         dlm,

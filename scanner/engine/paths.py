@@ -192,6 +192,33 @@ def _leftmost_field(node: dict[str, Any]) -> str | None:
     return node.get("value") if node.get("type") == "field" else None
 
 
+def _chain(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """A left-nested ``a.b.c`` as its steps ``[a, b, c]``."""
+    if node.get("type") == "subexpression" and node.get("children"):
+        return _chain(node["children"][0]) + list(node["children"][1:])
+    return [node]
+
+
+def _fact_part(node: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
+    """``("protection.covered", rest)`` for ``facts.protection.covered...``: a fact's field.
+
+    Facts that join several observations declare what each field rests on, so a
+    path reading one field is unknown only when that field's observations failed.
+    """
+    steps = _chain(node)
+    if len(steps) < 3 or any(step.get("type") != "field" for step in steps[:2]):
+        return None
+    if steps[0].get("value") != "facts":
+        return None
+    field = _leftmost_field(steps[2])
+    if field is None:
+        return None
+    rest = list(steps[3:])
+    if steps[2].get("type") != "field":  # e.g. sources[?kind == 'x']: its filter reads too
+        rest = list(steps[2].get("children", [])[1:]) + rest
+    return f"{steps[1]['value']}.{field}", rest
+
+
 def _facts_touched(node: dict[str, Any], *, at_root: bool) -> set[str]:
     kind = node.get("type")
     children = node.get("children", [])
@@ -199,6 +226,14 @@ def _facts_touched(node: dict[str, Any], *, at_root: bool) -> set[str]:
         return {ALL_FACTS}
     if kind == "field" and node.get("value") == "facts" and at_root:
         return {ALL_FACTS}
+    if kind == "subexpression" and children and at_root:
+        part = _fact_part(node)
+        if part is not None:
+            name, rest = part
+            found = {name}
+            for child in rest:
+                found |= _facts_touched(child, at_root=False)
+            return found
     if kind == "subexpression" and children:
         first = children[0]
         if first.get("type") == "field" and first.get("value") == "facts" and at_root:

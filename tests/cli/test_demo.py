@@ -193,14 +193,36 @@ def test_the_estate_tells_compliant_from_non_compliant(demo: DemoRun) -> None:
     targets = demo.failed("elbv2-targets-single-az")
     assert len(targets) == 1 and next(iter(targets)).startswith("ingest/")  # not shop-web
     orders, reporting = _volume_named(demo, "orders"), _volume_named(demo, "reporting")
-    assert reporting in demo.failed("volume-no-dlm-policy")
+    assert reporting in demo.failed("volume-no-backup-policy")
     assert reporting in demo.failed("volume-no-recent-snapshot")
-    assert orders not in demo.failed("volume-no-dlm-policy") | demo.failed(
+    assert orders not in demo.failed("volume-no-backup-policy") | demo.failed(
         "volume-no-recent-snapshot"
     )
+    edge_cache = _volume_named(demo, "edge-cache")
+    assert demo.failed("backup-only-in-zone") == {edge_cache}  # snapshots kept in lax-1a only
+    assert edge_cache not in demo.failed("volume-no-backup-policy")
+    inventory = _volume_named(demo, "inventory")  # protected by AWS Backup alone
+    assert inventory not in demo.failed("volume-no-backup-policy") | demo.failed(
+        "backup-only-in-zone"
+    )
+    assert demo.failed("backup-plan-no-cross-region-copy") == {
+        _plan_id_named(demo, "game-sessions-hourly")
+    }
     assert len(demo.failed("dlm-policy-disabled")) == 2
     assert len(demo.failed("dlm-policy-no-cross-region-copy")) == 1
     assert len(demo.failed("ami-not-copied-cross-region")) == 2  # the API and tools AMIs
+
+
+def _plan_id_named(demo: DemoRun, name: str) -> str:
+    with gzip.open(demo.output / "snapshot.json.gz", "rt", encoding="utf-8") as handle:
+        snapshot = json.load(handle)
+    (plan,) = [
+        record["id"]
+        for unit in snapshot["units"]
+        for record in unit["resources"].get("backup_plans", [])
+        if record["name"] == name
+    ]
+    return plan
 
 
 def _volume_named(demo: DemoRun, name: str) -> str:

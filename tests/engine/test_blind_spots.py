@@ -28,19 +28,19 @@ def test_a_failed_listing_is_one_unknown_finding_per_policy_and_unit() -> None:
             "errors": [_error("ec2", "DescribeVolumes", "UnauthorizedOperation")],
             "resources": {"auto_scaling_groups": [{"id": "web", "zones": ["eu-west-1a"]}]},
         },
-        "volume-no-dlm-policy",
+        "volume-no-backup-policy",
         "asg-single-az",
     )
-    blind = [f for f in result.findings if f.policy_id == "volume-no-dlm-policy"]
+    blind = [f for f in result.findings if f.policy_id == "volume-no-backup-policy"]
     assert [(f.status, f.arn, f.region) for f in blind] == [
         ("unknown", f"stormproof:unobserved:{ACCOUNT}:eu-west-1:volume", "eu-west-1")
     ]
     assert blind[0].message == (
         f"EBS volumes in account {ACCOUNT}, Region eu-west-1 could not all be observed, so "
-        "volume-no-dlm-policy could not judge them: ec2:DescribeVolumes failed in "
+        "volume-no-backup-policy could not judge them: ec2:DescribeVolumes failed in "
         f"{ACCOUNT}/eu-west-1 (UnauthorizedOperation)."
     )
-    assert result.stats["volume-no-dlm-policy"].unknown == 1
+    assert result.stats["volume-no-backup-policy"].unknown == 1
     # The Auto Scaling policy saw its groups: judged as usual, no blind spot.
     assert [(f.policy_id, f.status) for f in result.findings if f.policy_id == "asg-single-az"] == [
         ("asg-single-az", "open")
@@ -96,7 +96,7 @@ def test_a_fleet_policy_is_blind_where_any_fleet_source_is() -> None:
 )
 def test_failures_that_hide_no_resources_add_nothing(error: dict) -> None:
     result = _evaluate(
-        {"account": ACCOUNT, "errors": [error], "resources": {}}, "volume-no-dlm-policy"
+        {"account": ACCOUNT, "errors": [error], "resources": {}}, "volume-no-backup-policy"
     )
     assert result.findings == []
 
@@ -123,7 +123,7 @@ def test_a_failed_describe_regions_without_regions_blinds_the_account() -> None:
             "units": [],
             "errors": [{**_error("ec2", "DescribeRegions"), "account": ACCOUNT, "region": None}],
         },
-        "volume-no-dlm-policy",
+        "volume-no-backup-policy",
     )
     assert [(f.status, f.arn) for f in result.findings] == [
         ("unknown", f"stormproof:unobserved:{ACCOUNT}:*:volume")

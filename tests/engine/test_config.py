@@ -109,3 +109,35 @@ def test_invalid_config_files(tmp_path: Path, text: str, expected: str) -> None:
 def test_a_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nowhere.yaml: cannot read file: No such file"):
         load_config(tmp_path / "nowhere.yaml")
+
+
+def test_renamed_policy_ids_keep_working_with_a_warning(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+disabled: [instance-no-dlm-ami-policy]
+policies:
+  volume-no-dlm-policy:
+    severity: medium
+    parameters: {min_age_hours: 48}
+""",
+    )
+    config = load_config(path)
+    assert config.disabled == ("instance-no-image-backup",)
+    policies = {policy.id: policy for policy in load_policies(config=config)}
+    assert "instance-no-image-backup" not in policies
+    volume = policies["volume-no-backup-policy"].meta
+    assert (volume.severity, volume.parameters["min_age_hours"]) == ("medium", 48)
+    warnings = [(message, where.line) for message, where in config.deprecations]
+    assert warnings == [
+        (
+            "policy id 'instance-no-dlm-ami-policy' is deprecated and will stop working in the "
+            "next release; use 'instance-no-image-backup'",
+            1,
+        ),
+        (
+            "policy id 'volume-no-dlm-policy' is deprecated and will stop working in the "
+            "next release; use 'volume-no-backup-policy'",
+            3,
+        ),
+    ]

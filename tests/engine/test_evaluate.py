@@ -108,9 +108,9 @@ def test_statistics_count_in_scope_resources() -> None:
             },
         }
     )
-    policies = _by_id("volume-no-dlm-policy") + _by_id("volume-no-recent-snapshot")
+    policies = _by_id("volume-no-backup-policy") + _by_id("volume-no-recent-snapshot")
     result = evaluate(link_snapshot(snapshot), policies)
-    assert dataclasses.asdict(result.stats["volume-no-dlm-policy"]) == {
+    assert dataclasses.asdict(result.stats["volume-no-backup-policy"]) == {
         "evaluated": 2,
         "passed": 0,
         "failed": 0,
@@ -126,7 +126,10 @@ def test_statistics_count_in_scope_resources() -> None:
         "waived": 0,
         "superseded": 0,
     }
-    assert [m.id for m in result.policies] == ["volume-no-dlm-policy", "volume-no-recent-snapshot"]
+    assert [m.id for m in result.policies] == [
+        "volume-no-backup-policy",
+        "volume-no-recent-snapshot",
+    ]
 
 
 def test_an_unknown_finding_says_what_was_not_collected() -> None:
@@ -146,10 +149,10 @@ def test_an_unknown_finding_says_what_was_not_collected() -> None:
             },
         }
     )
-    [finding] = evaluate(link_snapshot(snapshot), _by_id("volume-no-dlm-policy")).findings
+    [finding] = evaluate(link_snapshot(snapshot), _by_id("volume-no-backup-policy")).findings
     assert finding.status == "unknown"
     assert finding.message == (
-        "EBS volume vol-1 cannot be judged by volume-no-dlm-policy: dlm:GetLifecyclePolicies "
+        "EBS volume vol-1 cannot be judged by volume-no-backup-policy: dlm:GetLifecyclePolicies "
         "failed in 111122223333/us-east-1 (AccessDeniedException)."
     )
     assert finding.evidence["collection_errors"] == [

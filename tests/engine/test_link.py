@@ -171,7 +171,13 @@ def test_joins(model) -> None:
         {"type": "launch_configuration", "id": "lc", "account": "111122223333"},
     ]
     assert image["copies"] == [
-        {"id": "ami-2", "account": "111122223333", "region": "us-west-2", "via": "source_image"}
+        {
+            "id": "ami-2",
+            "account": "111122223333",
+            "region": "us-west-2",
+            "via": "source_image",
+            "time": "2025-12-16T12:00:00Z",
+        }
     ]
     snapshot = doc(model, "snapshot", "snap-1")["facts"]
     assert snapshot["image_ids"] == ["ami-1"]
@@ -277,6 +283,20 @@ def test_every_builtin_rests_only_on_declared_dependencies() -> None:
     for policy in load_policies():
         assert {d.name for d in policy.dependencies} <= known
         assert {d.reach for d in policy.dependencies} <= {UNIT, REGION, SCAN}
+
+
+def test_a_path_into_a_fact_field_rests_on_that_field_only() -> None:
+    from scanner.engine.paths import compile_path
+    from scanner.model.link.facts import fact
+
+    path = compile_path("facts.protection.sources[?kind != 'dlm-snapshot']")
+    assert path.facts == frozenset({"protection.sources"})
+    field = {d.name for d in fact("volume", "protection.covered").rests_on}
+    whole = {d.name for d in fact("volume", "protection").rests_on}
+    assert "snapshot" in whole and "backup_recovery_point" in whole
+    assert field == {"dlm_policy", "backup_plan", "backup_region_settings", "zone", "instance"}
+    # A field without declared dependencies rests on the whole fact's.
+    assert fact("volume", "protection.newest").rests_on == fact("volume", "protection").rests_on
 
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web/0123456789abcdef"

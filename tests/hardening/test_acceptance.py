@@ -99,8 +99,8 @@ def test_throttled_and_dlm_denied_scan_keeps_what_it_saw_and_marks_the_rest_unkn
 
 
 DLM_POLICIES = DLM_RESOURCE_POLICIES | {
-    "volume-no-dlm-policy",
-    "instance-no-dlm-ami-policy",
+    "volume-no-backup-policy",
+    "instance-no-image-backup",
     "snapshot-not-copied-cross-region",
     "ami-not-copied-cross-region",
     "volume-no-recent-snapshot",

@@ -1,11 +1,11 @@
 """A seeded moto estate, collected by the real collector, judged by the built-in library.
 
 moto serves EC2, Auto Scaling and ELB in process; ``scanner.mockaws`` fills its
-gaps (Local Zones, DLM, copy provenance, targets AWS reports ``Target.NotInUse``).
-The estate is built so each built-in policy has something to find, and the test
-asserts the exact set of findings: nothing missing, nothing extra. Everything is
-seeded at test time, so age checks are evaluated two days after the scan
-(``evaluate(..., now=...)``).
+gaps (Local Zones, DLM, AWS Backup, copy provenance, targets AWS reports
+``Target.NotInUse``). The estate is built so each built-in policy has something
+to find, and the test asserts the exact set of findings: nothing missing,
+nothing extra. Everything is seeded at test time, so age checks are evaluated
+two days after the scan (``evaluate(..., now=...)``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from scanner.engine import evaluate, evaluation_time, load_policies
 from scanner.mockaws import (
     DlmStandIn,
     add_local_zones,
+    add_recovery_point,
     mark_image_copy,
     mark_snapshot_copy,
     report_unused_targets,
@@ -104,6 +105,14 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
             TagSpecifications=tag_spec("instance", {"Fleet": "bastion"}),
         )
     )[0]
+    # A volume of the bastion protected only by AWS Backup, whose plan copies nothing.
+    backup_only = ec2.create_volume(
+        AvailabilityZone=LOCAL_ZONE,
+        Size=10,
+        TagSpecifications=tag_spec("volume", {"backup": "aws-backup"}),
+    )["VolumeId"]
+    ec2.attach_volume(VolumeId=backup_only, InstanceId=bastion, Device="/dev/sdg")
+    ids.update(backup_only=backup_only, **seed_backup(ec2, backup_only))
     ids.update(
         api=api,
         data=data,
@@ -242,10 +251,23 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
                         "RetainRule": {"Interval": 7, "IntervalUnit": "DAYS"},
                     }
                 ],
-            }
+            },
+            {  # copy rules belong to a schedule: this one copies nothing
+                "Name": "hourly",
+                "CreateRule": {"Interval": 1, "IntervalUnit": "HOURS"},
+                "RetainRule": {"Count": 24},
+            },
         ],
         account_id=ACCOUNT,
     )
+    hourly_snapshot = ec2.create_snapshot(
+        VolumeId=data,
+        TagSpecifications=tag_spec(
+            "snapshot",
+            {"aws:dlm:lifecycle-policy-id": daily, "aws:dlm:lifecycle-schedule-name": "hourly"},
+        ),
+    )["SnapshotId"]
+    ids["hourly_snapshot"] = hourly_snapshot
     weekly = tag_policy(
         dlm,
         WEST,
@@ -297,6 +319,51 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
     return ids
 
 
+def seed_backup(ec2: Any, volume: str) -> dict[str, Any]:
+    """An AWS Backup plan selecting tagged volumes, no copy action; one recovery point."""
+    backup = boto3.client("backup", region_name=WEST)
+    backup.create_backup_vault(BackupVaultName="Default")
+    plan = backup.create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": "volumes-daily",
+            "Rules": [
+                {
+                    "RuleName": "daily",
+                    "TargetBackupVaultName": "Default",
+                    "ScheduleExpression": "cron(0 5 ? * * *)",
+                }
+            ],
+        }
+    )["BackupPlanId"]
+    backup.create_backup_selection(
+        BackupPlanId=plan,
+        BackupSelection={
+            "SelectionName": "tagged-volumes",
+            "IamRoleArn": f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole",
+            "Resources": ["arn:aws:ec2:*:*:volume/*"],
+            "Conditions": {
+                "StringEquals": [
+                    {"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": "aws-backup"}
+                ]
+            },
+        },
+    )
+    rule = backup.get_backup_plan(BackupPlanId=plan)["BackupPlan"]["Rules"][0]["RuleId"]
+    made = ec2.create_snapshot(
+        VolumeId=volume, Description="This snapshot is created by the AWS Backup service."
+    )["SnapshotId"]
+    add_recovery_point(
+        WEST,
+        "Default",
+        f"arn:aws:ec2:{WEST}:{ACCOUNT}:volume/{volume}",
+        account=ACCOUNT,
+        resource_id=made,
+        plan_id=plan,
+        rule_id=rule,
+    )
+    return {"backup_plan": plan, "backup_snapshot": made}
+
+
 @pytest.fixture(scope="module")
 def scan() -> Iterator[tuple[dict, dict]]:
     environment = pytest.MonkeyPatch()  # module-scoped: the autouse per-test fixture is too late
@@ -332,7 +399,9 @@ def test_exactly_the_expected_findings(scan) -> None:
     snapshot, ids = scan
     api, bastion, dr = ids["api"], ids["bastion"], ids["dr"]
     west_volumes, east_volumes = ids["volumes"][WEST], ids["volumes"][EAST]
-    root = {v for v, d in west_volumes.items() if v != ids["data"]}
+    root = {v for v in west_volumes if v not in (ids["data"], ids["backup_only"])}
+    # The api instances' AMI policy covers their volumes; the bastion's root has nothing.
+    [bastion_root] = [v for v in root if west_volumes[v]["Attachments"][0]["InstanceId"] == bastion]
     expected = {
         ("asg-single-az", "batch-asg", "open"),
         ("asg-no-elb-health-check", "batch-asg", "open"),
@@ -346,8 +415,8 @@ def test_exactly_the_expected_findings(scan) -> None:
         ("local-zone-failover-to-parent", "elbv2/edge-nlb", "open"),
         ("local-zone-failover-to-parent", "asg/edge-pair-asg", "open"),
         ("local-zone-no-failover", "tag/Fleet=bastion", "open"),
-        ("instance-no-dlm-ami-policy", bastion, "open"),
-        ("instance-no-dlm-ami-policy", dr, "unknown"),
+        ("instance-no-image-backup", bastion, "open"),
+        ("instance-no-image-backup", dr, "unknown"),
         ("dlm-policy-disabled", ids["paused"], "open"),
         ("dlm-policy-no-cross-region-copy", ids["weekly"], "open"),
         ("snapshot-not-copied-cross-region", ids["lonely_snapshot"], "open"),
@@ -356,9 +425,14 @@ def test_exactly_the_expected_findings(scan) -> None:
             ("snapshot-not-copied-cross-region", s, "open")
             for s in ids["ami_snapshots"][ids["batch_ami"]]
         },
-        *{("volume-no-dlm-policy", v, "open") for v in root},
+        ("volume-no-backup-policy", bastion_root, "open"),
+        # AWS Backup: a plan that copies nothing, judged through its recovery point's snapshot.
+        ("backup-plan-no-cross-region-copy", ids["backup_plan"], "open"),
+        ("snapshot-not-copied-cross-region", ids["backup_snapshot"], "open"),
+        # A snapshot of the DLM schedule that does not copy, in a policy whose other one does.
+        ("snapshot-not-copied-cross-region", ids["hourly_snapshot"], "open"),
         *{("volume-no-recent-snapshot", v, "open") for v in root},
-        *{("volume-no-dlm-policy", v, "unknown") for v in east_volumes},
+        *{("volume-no-backup-policy", v, "unknown") for v in east_volumes},
         *{("volume-no-recent-snapshot", v, "open") for v in east_volumes},
         # DLM was denied in us-east-1: the DLM policies there were never seen, so never judged.
         *{
@@ -384,3 +458,19 @@ def test_evaluation_is_byte_for_byte_reproducible(scan) -> None:
         for _ in range(2)
     ]
     assert runs[0] == runs[1]
+
+
+def test_the_aws_backup_volume_is_protected_through_the_collected_plan(scan) -> None:
+    snapshot, ids = scan
+    volume = next(
+        v for v in link_snapshot(snapshot).of_type("volume") if v["id"] == ids["backup_only"]
+    )
+    protection = volume["facts"]["protection"]
+    assert [(s["kind"], s["id"], s["rule"]) for s in protection["sources"]] == [
+        ("backup", ids["backup_plan"], "daily")
+    ]
+    assert (protection["interval_hours"], protection["locations"]) == (24.0, ["region"])
+    # Its snapshot (the recovery point) is the newest backup; nothing left the Region.
+    assert protection["newest"]["kind"] in ("snapshot", "recovery-point")
+    assert ids["backup_snapshot"] in protection["newest"]["arn"]
+    assert protection["newest_outside_region"] is None

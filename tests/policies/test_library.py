@@ -29,13 +29,18 @@ EXPECTED = {
     "fleet-single-az": ("medium", {}),
     "local-zone-failover-to-parent": ("high", {}),
     "local-zone-no-failover": ("high", {}),
-    "volume-no-dlm-policy": ("high", {}),
-    "instance-no-dlm-ami-policy": ("low", {}),
+    "volume-no-backup-policy": ("high", {"min_age_hours": 24, "include_asg_volumes": False}),
+    "instance-no-image-backup": ("low", {"min_age_hours": 24}),
+    "backup-only-in-zone": ("high", {"min_age_hours": 24, "include_asg_volumes": False}),
+    "backup-plan-no-cross-region-copy": ("medium", {}),
     "dlm-policy-disabled": ("medium", {}),
     "dlm-policy-no-cross-region-copy": ("medium", {}),
     "snapshot-not-copied-cross-region": ("medium", {"min_age_hours": 24}),
     "ami-not-copied-cross-region": ("medium", {"min_age_hours": 24}),
-    "volume-no-recent-snapshot": ("medium", {"max_age_days": 7}),
+    "volume-no-recent-snapshot": (
+        "medium",
+        {"max_age_days": 7, "min_age_hours": 24, "include_asg_volumes": False},
+    ),
 }
 ZONE_POLICIES = [
     "asg-single-az",
@@ -44,12 +49,13 @@ ZONE_POLICIES = [
     "fleet-single-az",
     "local-zone-failover-to-parent",
     "local-zone-no-failover",
-    "volume-no-dlm-policy",
-    "instance-no-dlm-ami-policy",
+    "volume-no-backup-policy",
+    "instance-no-image-backup",
+    "backup-only-in-zone",
 ]
 DEFAULT_POLICY_POLICIES = [
-    "volume-no-dlm-policy",
-    "instance-no-dlm-ami-policy",
+    "volume-no-backup-policy",
+    "instance-no-image-backup",
     "dlm-policy-no-cross-region-copy",
     "snapshot-not-copied-cross-region",
 ]

@@ -137,17 +137,21 @@ def test_waivers_expiry_and_baseline(live: LiveScan, tmp_path: Path, capsys) -> 
         resource_id="gone-asg",
         arn=baseline["findings"][0]["arn"] + "-gone",
     )
-    fresh = next(f for f in reversed(baseline["findings"]) if f["status"] == "open")
-    baseline["findings"].remove(fresh)  # absent from the baseline: new this time
+    last_unwaived_open = max(
+        index
+        for index, finding in enumerate(baseline["findings"])
+        if finding["status"] == "open" and finding["policy_id"] != "elb-cross-zone-disabled"
+    )
+    fresh = baseline["findings"].pop(last_unwaived_open)  # absent from the baseline: new this time
     baseline["findings"].append(gone)  # not reported any more: fixed
     baseline_file = tmp_path / "baseline.json"
     baseline_file.write_text(json.dumps(baseline))
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
         "waivers:\n"
-        "  - policy: volume-no-dlm-policy\n"
-        f'    resource: "arn:aws:ec2:*:{ACCOUNT}:volume/*"\n'
-        "    reason: volumes are rebuilt from AMIs\n"
+        "  - policy: elb-cross-zone-disabled\n"
+        f'    resource: "arn:aws:elasticloadbalancing:*:{ACCOUNT}:*"\n'
+        "    reason: zonal traffic is intended\n"
         "    owner: platform-team\n"
         "    expires: 2999-12-31\n"
         "  - policy: asg-single-az\n"
@@ -163,7 +167,7 @@ def test_waivers_expiry_and_baseline(live: LiveScan, tmp_path: Path, capsys) -> 
     assert code == ExitCode.FINDINGS
     document = json.loads((out / "findings.json").read_text())
     _validate_findings(document)
-    volumes = [f for f in document["findings"] if f["policy_id"] == "volume-no-dlm-policy"]
+    volumes = [f for f in document["findings"] if f["policy_id"] == "elb-cross-zone-disabled"]
     assert volumes and all(f["status"] == "waived" for f in volumes)
     assert volumes[0]["waiver"]["owner"] == "platform-team"
     asgs = [
@@ -180,7 +184,7 @@ def test_waivers_expiry_and_baseline(live: LiveScan, tmp_path: Path, capsys) -> 
     assert [f["resource_id"] for f in document["fixed"]] == ["gone-asg"]
     sarif = assert_valid_sarif(out / "results.sarif", tmp_path)
     run = sarif["runs"][0]
-    assert "volume-no-dlm-policy" not in {r["ruleId"] for r in run["results"]}
+    assert "elb-cross-zone-disabled" not in {r["ruleId"] for r in run["results"]}
     assert {r["baselineState"] for r in run["results"]} == {"new", "unchanged"}
     notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
     assert any("expired on 2000-01-01" in n for n in notes)
@@ -194,7 +198,7 @@ def test_waivers_expiry_and_baseline(live: LiveScan, tmp_path: Path, capsys) -> 
     )
     run = assert_valid_sarif(emitted / "results.sarif", tmp_path)["runs"][0]
     suppressed = [r for r in run["results"] if r.get("suppressions")]
-    assert {r["ruleId"] for r in suppressed} == {"volume-no-dlm-policy"}
+    assert {r["ruleId"] for r in suppressed} == {"elb-cross-zone-disabled"}
     assert emitted_code == ExitCode.FINDINGS
 
 

@@ -220,3 +220,28 @@ def test_account_in_glob_matches_only_that_account(tmp_path: Path) -> None:
     mine, theirs = finding(meta, "a"), finding(meta, "b", account="222222222222")
     apply_waivers([mine, theirs], load_waivers(path, today=TODAY))
     assert (mine.status, theirs.status) == ("waived", "open")
+
+
+def test_a_renamed_policy_id_still_waives_with_a_deprecation_warning(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        f"""\
+version: 1
+waivers:
+  - policy: volume-no-dlm-policy
+    resource: "{arn_for("vol-*")}"
+    reason: scratch volumes
+    owner: platform
+    expires: 2026-06-30
+""",
+    )
+    waivers = load_waivers(path, today=TODAY)
+    [warning] = waivers.warnings
+    assert warning.line == 3
+    assert warning.message == (
+        "waiver #1: policy id 'volume-no-dlm-policy' is deprecated and will stop working in the "
+        "next release; use 'volume-no-backup-policy'"
+    )
+    volumes = finding(policy("volume-no-backup-policy", resource="volume"), "vol-1")
+    assert apply_waivers([volumes], waivers) == 1
+    assert volumes.status == "waived"

@@ -46,6 +46,8 @@ class Fact:
     name: str
     rests_on: tuple[Dependency, ...]
     description: str
+    # What single fields rest on, when narrower than the whole fact (``protection.covered``).
+    parts: tuple[tuple[str, tuple[Dependency, ...]], ...] = ()
 
 
 def _deps(*names: str, reach: str = UNIT) -> tuple[Dependency, ...]:
@@ -63,6 +65,31 @@ _COPY_FACTS = (
         "copy_of", (), "the source {id, region, via} when this is a copy made from another Region"
     ),
     Fact("dlm_policy_id", (), "the DLM policy that created it (tag aws:dlm:lifecycle-policy-id)"),
+    Fact(
+        "recovery_point_arn",
+        _deps("backup_recovery_point"),
+        "the AWS Backup recovery point it is, when AWS Backup made it; else null",
+    ),
+)
+
+_PROTECTION_DEPS = (
+    *_deps("dlm_policy", "backup_plan", "backup_region_settings", "backup_protected_resource"),
+    *_deps("snapshot", "image", "backup_recovery_point", reach=SCAN),  # copies anywhere
+    *_deps(ZONE),
+)
+_SOURCE_DEPS = (*_deps("dlm_policy", "backup_plan", "backup_region_settings", ZONE),)
+# Which sources protect it rests on policies, plans and opt-in of its own unit; the newest
+# backups on the snapshots, AMIs and recovery points of every unit (copies live anywhere).
+_PROTECTION_PARTS = tuple(
+    (field, _SOURCE_DEPS)
+    for field in ("covered", "sources", "interval_hours", "locations", "copy_regions")
+)
+_PROTECTION = (
+    "what protects it: covered, sources [{kind (dlm-snapshot, dlm-ami, backup), id, arn, "
+    "rule, interval_hours, locations, copy_regions, copy_accounts}], interval_hours (the "
+    "smallest), locations (zone, outpost, region, other-region, other-account), newest, "
+    "newest_outside_zone, newest_outside_region (each a backup {id, arn, kind, time, region, "
+    "account, location} or null), copy_regions"
 )
 
 FACTS: dict[str, tuple[Fact, ...]] = {
@@ -75,12 +102,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "asg_managed", _deps("auto_scaling_group"), "whether an Auto Scaling group manages it"
         ),
         Fact("ebs_backed", (), "whether its root device is EBS"),
-        Fact(
-            "dlm",
-            _deps("dlm_policy", ZONE),
-            "enabled DLM policies covering it: snapshot_policy_ids (INSTANCE snapshot policies), "
-            "ami_policy_ids (AMI policies, default AMI policy included)",
-        ),
+        Fact("protection", _PROTECTION_DEPS, _PROTECTION, _PROTECTION_PARTS),
     ),
     "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),
     "volume": (
@@ -89,11 +111,15 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("attached_instance_ids", (), "instances it is attached to"),
         Fact("boot", _deps("instance"), "attached as an instance's root device; null if unknown"),
         Fact(
-            "dlm",
-            _deps("dlm_policy", "instance", ZONE),
-            "enabled DLM policies covering it: snapshot_policy_ids (VOLUME policies by its tags, "
-            "INSTANCE policies by its instance's tags, the default snapshot policy), "
-            "ami_policy_ids (AMI policies covering its instance)",
+            "deleted_with_asg_instance",
+            _deps("instance", "auto_scaling_group"),
+            "attached with DeleteOnTermination to an instance an Auto Scaling group manages",
+        ),
+        Fact(
+            "protection",
+            (*_PROTECTION_DEPS, *_deps("instance")),
+            _PROTECTION,
+            tuple((field, (*deps, *_deps("instance"))) for field, deps in _PROTECTION_PARTS),
         ),
         Fact(
             "newest_snapshot",
@@ -107,28 +133,36 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("image_ids", _deps("image"), "AMIs in its Region that it backs"),
         Fact(
             "copies",
-            _deps("snapshot", "image", reach=SCAN),
-            "its copies in other Regions {id, account, region, via}",
+            _deps("snapshot", "image", "backup_recovery_point", reach=SCAN),
+            "its copies in other Regions {id, account, region, via, time}",
         ),
         Fact(
             "copy_regions",
-            (*_deps("snapshot", "image", reach=SCAN), *_deps("dlm_policy")),
-            "other Regions holding a copy: observed copies, copies of AMIs it backs, and the "
-            "cross-Region copy targets of the DLM policy that created it",
+            (
+                *_deps("snapshot", "image", "backup_recovery_point", reach=SCAN),
+                *_deps("dlm_policy", "backup_plan"),
+            ),
+            "other Regions holding a copy: observed copies, copies of AMIs it backs, the live "
+            "cross-Region copies of the DLM schedule that created it, and AWS Backup's copy "
+            "actions and copies of the recovery point it is",
         ),
     ),
     "image": (
         *_COPY_FACTS,
         Fact(
             "copies",
-            _deps("image", reach=SCAN),
-            "its copies in other Regions {id, account, region, via}",
+            _deps("image", "backup_recovery_point", reach=SCAN),
+            "its copies in other Regions {id, account, region, via, time}",
         ),
         Fact(
             "copy_regions",
-            (*_deps("image", reach=SCAN), *_deps("dlm_policy")),
-            "other Regions holding a copy: observed copies and the cross-Region copy targets of "
-            "the DLM policy that created it",
+            (
+                *_deps("image", "backup_recovery_point", reach=SCAN),
+                *_deps("dlm_policy", "backup_plan"),
+            ),
+            "other Regions holding a copy: observed copies, the live cross-Region copies of the "
+            "DLM schedule that created it, and AWS Backup's copy actions and copies of the "
+            "recovery point it is",
         ),
         Fact(
             "in_use",
@@ -240,15 +274,29 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     ),
     "dlm_policy": (
         Fact("enabled", (), "state is ENABLED"),
-        Fact("region_located", (), "backs up resources in the Region (CLOUD, or a default policy)"),
+        Fact(
+            "region_located",
+            (),
+            "creates backups in the Region: a default policy, or a schedule whose create rule's "
+            "location is CLOUD (the default, also for LOCAL_ZONE and OUTPOST policies)",
+        ),
         Fact(
             "cross_region_copy_regions",
             (),
-            "Regions its schedules (or default-policy targets) copy to, its own Region excluded",
+            "Regions its Region-created backups are copied to by their schedules' copy rules (or "
+            "a default policy's targets), its own Region excluded",
         ),
     ),
     # AWS Backup records: observations that the protection fact of volumes and instances reads.
-    "backup_plan": (),
+    "backup_plan": (
+        Fact(
+            "selected_resource_count",
+            _deps("backup_plan", "instance", "volume", "backup_region_settings"),
+            "observed EC2 instances and EBS volumes its selections select",
+        ),
+        Fact("copy_regions", (), "other Regions its rules' copy actions copy to"),
+        Fact("selections_known", (), "its selections could be read (else coverage is unknown)"),
+    ),
     "backup_vault": (),
     "backup_recovery_point": (),
     "backup_protected_resource": (),
@@ -314,7 +362,12 @@ def fact_names(resource_type: str) -> tuple[str, ...]:
 
 
 def fact(resource_type: str, name: str) -> Fact | None:
+    """A fact by name; ``parent.field`` gives the field's own dependencies when declared."""
+    parent_name, _, field = name.partition(".")
     for candidate in FACTS.get(resource_type, ()):
-        if candidate.name == name:
-            return candidate
+        if candidate.name == parent_name:
+            if not field:
+                return candidate
+            rests_on = dict(candidate.parts).get(field, candidate.rests_on)
+            return Fact(name, rests_on, candidate.description)
     return None
