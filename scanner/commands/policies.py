@@ -25,7 +25,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _policies(args: argparse.Namespace) -> list[Policy]:
-    return load_policies(args.policies, config=load_config(args.config))
+    from scanner.commands.scan import announce_config
+    from scanner.engine.config_discovery import choose_config
+
+    choice = choose_config(args.config)
+    config = load_config(choice.path)
+    announce_config(choice, quiet=args.quiet)
+    return load_policies(args.policies, config=config)
 
 
 def _list(args: argparse.Namespace) -> int:
