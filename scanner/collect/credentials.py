@@ -70,7 +70,9 @@ def check_credentials(session: boto3.Session, profile: str | None) -> None:
             f"({type(exc).__name__}); {_login_hint(profile)}"
         ) from exc
     except (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError) as exc:
-        raise InputError(f"no usable AWS credentials in {where} ({exc}); {_login_hint(profile)}")
+        raise InputError(
+            f"no usable AWS credentials in {where} ({exc}); {_login_hint(profile)}"
+        ) from exc
     except BotoCoreError as exc:
         raise InputError(
             f"cannot load AWS credentials from {where}: {exc}; {_login_hint(profile)}"

@@ -20,9 +20,9 @@ from itertools import islice
 from typing import Any
 
 from scanner import __version__
-from scanner.collect.credentials import check_credentials, raise_if_caller_rejected
 from scanner.collect.calls import CallCounter, merge_counts
 from scanner.collect.context import UnitContext
+from scanner.collect.credentials import check_credentials, raise_if_caller_rejected
 from scanner.collect.normalize import now_utc, partition_of_arn, partition_of_region
 from scanner.collect.options import AccountTarget, CollectOptions, shard_slice
 from scanner.collect.progress import Reporter, SilentReporter

@@ -114,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     from scanner.commands.collect import configure_logging, options_from_args
     from scanner.engine import evaluate, load_policies
     from scanner.engine.config import load_config
+    from scanner.engine.config_discovery import choose_config
+    from scanner.engine.selection import select_policies
     from scanner.model.gc_pause import paused_collection
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
@@ -123,8 +125,6 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.terminal import render_terminal, use_color
     from scanner.report.waivers import apply_waivers, load_waivers
-    from scanner.engine.config_discovery import choose_config
-    from scanner.engine.selection import select_policies
     from scanner.report.writer import write_reports, write_single_report
 
     if args.snapshot:

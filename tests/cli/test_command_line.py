@@ -96,7 +96,15 @@ def test_output_needs_exactly_one_format(run_cli, snapshot: Path, flags: list[st
 
 def test_output_and_output_dir_together_are_a_usage_error(run_cli, snapshot: Path, tmp_path):
     result = run_cli(
-        "scan", "--snapshot", snapshot, "--format", "json", "--output", "-", "--output-dir", tmp_path
+        "scan",
+        "--snapshot",
+        snapshot,
+        "--format",
+        "json",
+        "--output",
+        "-",
+        "--output-dir",
+        tmp_path,
     )
     assert result.code == 2 and "not allowed with argument" in result.err
 
@@ -139,9 +147,7 @@ def test_policy_selection_decides_what_is_evaluated(
     run_cli, snapshot: Path, tmp_path: Path, flags: list[str], expected: set[str] | None
 ):
     target = tmp_path / "findings.json"
-    result = run_cli(
-        "scan", "--snapshot", snapshot, "--format", "json", "--output", target, *flags
-    )
+    result = run_cli("scan", "--snapshot", snapshot, "--format", "json", "--output", target, *flags)
     assert result.code in (0, 1), result.err
     evaluated = evaluated_policies(target)
     if expected is None:

@@ -25,7 +25,6 @@ from tests.hardening.world import (
     World,
     all_errors,
     collect,
-    findings_of,
     observed,
     point_at,
     seeded_world,
