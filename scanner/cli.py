@@ -115,9 +115,15 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_output_options(parser: argparse.ArgumentParser, *, default: object) -> None:
-    """--debug, -q and -v, accepted before or after the command (``default`` SUPPRESS there)."""
+    """--debug, --no-color, -q and -v, before or after the command (``default`` SUPPRESS there)."""
     parser.add_argument(
         "--debug", action="store_true", default=default, help="show tracebacks for internal errors"
+    )
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        default=default,
+        help="no ANSI colors or styles (as the NO_COLOR environment variable does)",
     )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument(
@@ -191,9 +197,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep waived findings in SARIF with a suppressions entry (GitHub ignores it)",
     )
     scan.add_argument("--redact-accounts", action="store_true", help="pseudonymize account ids")
-    scan.add_argument(
-        "--no-color", action="store_true", help="no ANSI colors (as the NO_COLOR variable does)"
-    )
     scan.set_defaults(handler="scanner.commands.scan:run")
 
     collect = commands.add_parser(

@@ -156,7 +156,12 @@ def run(args: argparse.Namespace) -> int:
 
         options = options_from_args(args)
         configure_logging(quiet=args.quiet, verbose=args.verbose)
-        snapshot = collect_snapshot(options, reporter=make_reporter(sys.stderr, quiet=args.quiet))
+        snapshot = collect_snapshot(
+            options,
+            reporter=make_reporter(
+                sys.stderr, quiet=args.quiet, color=False if args.no_color else None
+            ),
+        )
     else:
         with paused_collection():
             snapshot = load_snapshot(args.snapshot)
