@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     from scanner.model.gc_pause import paused_collection
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
-    from scanner.report.baseline import apply_baseline, load_baseline
+    from scanner.report.baseline import apply_baseline, carry_unobserved, load_baseline
     from scanner.report.context import build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
@@ -190,9 +190,11 @@ def run(args: argparse.Namespace) -> int:
         del model, evaluation
         if baseline is not None:
             normalize = redact_accounts_in if baseline.accounts_redacted else str
-            report.fixed = apply_baseline(
+            fixed = apply_baseline(
                 report.findings, baseline, scope=report.scope, normalize=normalize
             )
+            report.fixed, carried = carry_unobserved(report.findings, fixed)
+            report.findings.extend(carried)
             report.has_baseline = True
         code = exit_code(report, args.fail_on)
         outcome = outcome_text(report, code, args.fail_on)
