@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_csv,
         default=None,
         metavar="FORMATS",
-        help="comma-separated: sarif, html, json, md "
+        help="comma-separated: sarif, html, json, md, ocsf, asff "
         "(default sarif,html,json,md; exactly one with --output)",
     )
     scan.add_argument(

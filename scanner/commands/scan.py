@@ -20,19 +20,18 @@ from scanner.report.context import ScanReport
 
 SNAPSHOT_NAME = "snapshot.json.gz"
 DEFAULT_OUTPUT_DIR = "stormproof-out"
-DEFAULT_FORMATS = ["sarif", "html", "json", "md"]
 
 
 def chosen_formats(args: argparse.Namespace) -> list[str]:
     """``--format`` as given, or the default set; ``--output`` takes exactly one."""
-    from scanner.report.writer import check_formats
+    from scanner.report.writer import DEFAULT_FORMATS, check_formats
 
     if args.output is None:
         return check_formats(args.format if args.format is not None else DEFAULT_FORMATS)
     if args.format is None or len(check_formats(args.format)) != 1:
         raise InputError(
             "--output writes exactly one format: add --format with one of "
-            "sarif, html, json, md (--output-dir writes several)"
+            "sarif, html, json, md, ocsf, asff (--output-dir writes several)"
         )
     return check_formats(args.format)
 

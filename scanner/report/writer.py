@@ -28,7 +28,11 @@ FILE_NAMES: dict[str, str] = {
     "html": "report.html",
     "json": "findings.json",
     "md": "summary.md",
+    "ocsf": "findings.ocsf.json",
+    "asff": "findings.asff.json",
 }
+# Written only when asked for with --format.
+DEFAULT_FORMATS = ["sarif", "html", "json", "md"]
 
 
 def check_formats(formats: list[str]) -> list[str]:
@@ -57,6 +61,14 @@ def render_format(
         text = render_html(report)
     elif name == "json":
         text = render_findings_json(report)
+    elif name == "ocsf":
+        from scanner.report.ocsf import render_ocsf
+
+        text = render_ocsf(report)
+    elif name == "asff":
+        from scanner.report.asff import render_asff
+
+        text = render_asff(report)
     else:
         text = render_markdown(report, outcome=outcome)
     return text.encode("utf-8")
