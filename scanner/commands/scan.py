@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.terminal import render_terminal, use_color
-    from scanner.report.waivers import apply_waivers, load_waivers
+    from scanner.report.waivers import apply_waivers, load_waivers, tags_by_arn
     from scanner.report.writer import write_reports, write_single_report
 
     if args.snapshot:
@@ -182,7 +182,8 @@ def run(args: argparse.Namespace) -> int:
         del snapshot  # the documents hold the records; the model keeps the header
         evaluation = evaluate(model, policies)
         if waivers is not None:
-            apply_waivers(evaluation.findings, waivers)
+            documents = (doc for docs in model.resources.values() for doc in docs)
+            apply_waivers(evaluation.findings, waivers, tags_by_arn(documents))
         report = build_scan_report(
             evaluation, model, warnings=list(waivers.warnings) if waivers else []
         )

@@ -67,6 +67,34 @@ class MessageTemplate:
     def __init__(self, source: str):
         self.source = source
         self._template = _ENVIRONMENT.from_string(source)
+        self._parsed = _ENVIRONMENT.parse(source)
+
+    def field_problems(self, resource: str, params: dict[str, Any]) -> list[tuple[str, int]]:
+        """``resource.<path>`` that names no field, ``params.<name>`` that is not a parameter.
+
+        Without this a typo renders as empty text (undefined is chainable, so a
+        template over a resource that lacks an optional field still renders).
+        """
+        from scanner.engine.fields import check_field_path
+
+        problems: list[tuple[str, int]] = []
+        for root, chain, line in _attribute_chains(self._parsed):
+            if root == "params" and chain and chain[0] not in params:
+                known = ", ".join(sorted(params)) or "none"
+                problems.append(
+                    (
+                        f"message template uses unknown parameter 'params.{chain[0]}' "
+                        f"(declared: {known})",
+                        line,
+                    )
+                )
+            elif root == "resource" and chain:
+                problem = check_field_path(resource, chain)
+                if problem:
+                    problems.append(
+                        (f"message template: 'resource.{'.'.join(chain)}': {problem}", line)
+                    )
+        return problems
 
     def render(self, resource: dict[str, Any], params: dict[str, Any], fallback: str) -> str:
         try:
@@ -77,6 +105,29 @@ class MessageTemplate:
         if len(text) > MAX_MESSAGE_CHARS:
             text = text[: MAX_MESSAGE_CHARS - 1] + "…"
         return text
+
+
+def _attribute_chains(parsed: jinja2.nodes.Template) -> list[tuple[str, tuple[str, ...], int]]:
+    """Every outermost ``resource.a.b`` / ``params.x`` chain: (root name, fields, line)."""
+    chains: list[tuple[str, tuple[str, ...], int]] = []
+    inner: set[int] = set()
+    for node in parsed.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
+        if id(node) in inner:
+            continue
+        fields: list[str] = []
+        current: jinja2.nodes.Node = node
+        while isinstance(current, jinja2.nodes.Getattr | jinja2.nodes.Getitem):
+            inner.add(id(current))
+            if isinstance(current, jinja2.nodes.Getattr):
+                fields.append(current.attr)
+            elif isinstance(current.arg, jinja2.nodes.Const) and isinstance(current.arg.value, str):
+                fields.append(current.arg.value)
+            else:
+                fields = []  # an index or computed key: only the part after it is unknown
+            current = current.node
+        if isinstance(current, jinja2.nodes.Name) and current.name in CONTEXT_NAMES:
+            chains.append((current.name, tuple(reversed(fields)), node.lineno))
+    return chains
 
 
 def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, int]:

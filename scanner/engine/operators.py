@@ -83,7 +83,13 @@ def _newer(value: Any, limit: timedelta, now: datetime) -> bool:
 
 
 def _matches(value: Any, pattern: re.Pattern[str]) -> bool:
+    """Unanchored, like ``re.search``: ``prod`` matches ``my-prod-1``."""
     return isinstance(value, str) and pattern.search(value) is not None
+
+
+def _fullmatches(value: Any, pattern: re.Pattern[str]) -> bool:
+    """Anchored at both ends, like ``re.fullmatch``: ``prod`` matches only ``prod``."""
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
 def _subset(left: Any, right: Any) -> bool:
@@ -136,13 +142,28 @@ _OPERATORS: tuple[Operator, ...] = (
     Operator("count_gt", INTEGER, lambda v, x, _: _size(v) > x, "has more than N items"),
     Operator("count_ge", INTEGER, lambda v, x, _: _size(v) >= x, "has at least N items"),
     Operator(
-        "matches", REGEX, lambda v, x, _: _matches(v, x), "a string the regular expression matches"
+        "matches",
+        REGEX,
+        lambda v, x, _: _matches(v, x),
+        "a string the regular expression matches somewhere (unanchored, `re.search`)",
     ),
     Operator(
         "not_matches",
         REGEX,
         lambda v, x, _: not _matches(v, x),
-        "anything the expression does not match",
+        "anything the expression does not match anywhere",
+    ),
+    Operator(
+        "fullmatches",
+        REGEX,
+        lambda v, x, _: _fullmatches(v, x),
+        "a string the regular expression matches as a whole (anchored, `re.fullmatch`)",
+    ),
+    Operator(
+        "not_fullmatches",
+        REGEX,
+        lambda v, x, _: not _fullmatches(v, x),
+        "anything the expression does not match as a whole",
     ),
     Operator(
         "empty", NO_VALUE, lambda v, x, _: _empty(v), "null, or an empty string, list or object"
