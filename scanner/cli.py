@@ -227,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", metavar="PATH")
     test = actions.add_parser("test", help="run policies' own test cases (built-ins by default)")
     test.add_argument("paths", nargs="*", metavar="PATH")
+    actions.add_parser("fields", help="every field a policy can read, per resource type (Markdown)")
     docs = actions.add_parser("docs", help="write the policy reference in Markdown")
     docs.add_argument("--output", metavar="FILE", help="default: standard output")
     policies.set_defaults(handler="scanner.commands.policies:run")

@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
         "validate": _validate,
         "test": _test,
         "docs": _docs,
+        "fields": _fields,
     }[args.action]
     return action(args)
 
@@ -113,6 +114,13 @@ def _test(args: argparse.Namespace) -> int:
     total = len(results)
     print(f"{len(policies)} policies, {total} cases, {failed} policies failing", file=sys.stderr)
     return ExitCode.FINDINGS if failed else ExitCode.CLEAN
+
+
+def _fields(args: argparse.Namespace) -> int:
+    from scanner.engine.fields import render_field_reference
+
+    sys.stdout.write(render_field_reference())
+    return ExitCode.CLEAN
 
 
 def _docs(args: argparse.Namespace) -> int:

@@ -111,9 +111,12 @@ def _attribute_chains(parsed: jinja2.nodes.Template) -> list[tuple[str, tuple[st
     """Every outermost ``resource.a.b`` / ``params.x`` chain: (root name, fields, line)."""
     chains: list[tuple[str, tuple[str, ...], int]] = []
     inner: set[int] = set()
+    # ``resource.tags.get("Team")``: ``get`` is a method the sandbox rules on, not a field.
+    called = {id(call.node) for call in parsed.find_all(jinja2.nodes.Call)}
     for node in parsed.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
         if id(node) in inner:
             continue
+        method = id(node) in called and isinstance(node, jinja2.nodes.Getattr)
         fields: list[str] = []
         current: jinja2.nodes.Node = node
         while isinstance(current, jinja2.nodes.Getattr | jinja2.nodes.Getitem):
@@ -125,6 +128,8 @@ def _attribute_chains(parsed: jinja2.nodes.Template) -> list[tuple[str, tuple[st
             else:
                 fields = []  # an index or computed key: only the part after it is unknown
             current = current.node
+        if method and fields:
+            fields = fields[1:]
         if isinstance(current, jinja2.nodes.Name) and current.name in CONTEXT_NAMES:
             chains.append((current.name, tuple(reversed(fields)), node.lineno))
     return chains

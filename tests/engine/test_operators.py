@@ -59,6 +59,13 @@ CASES = [
     ("matches", None, re.compile(r".*"), False),
     ("not_matches", "EC2", re.compile(r"\bELB\b"), True),
     ("not_matches", None, re.compile(r"ELB"), True),
+    # matches is unanchored (re.search); fullmatches is anchored at both ends (re.fullmatch).
+    ("matches", "my-prod-1", re.compile(r"prod"), True),
+    ("fullmatches", "my-prod-1", re.compile(r"prod"), False),
+    ("fullmatches", "prod", re.compile(r"prod|test"), True),
+    ("fullmatches", None, re.compile(r".*"), False),
+    ("not_fullmatches", "my-prod-1", re.compile(r"prod"), True),
+    ("not_fullmatches", "prod", re.compile(r"prod"), False),
     ("empty", [], None, True),
     ("empty", None, None, True),
     ("empty", "", None, True),
