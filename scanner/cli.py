@@ -197,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep waived findings in SARIF with a suppressions entry (GitHub ignores it)",
     )
     scan.add_argument("--redact-accounts", action="store_true", help="pseudonymize account ids")
+    scan.add_argument(
+        "--history",
+        metavar="FILE",
+        help="record this scan's findings in a SQLite history file; the report shows the trend",
+    )
     scan.set_defaults(handler="scanner.commands.scan:run")
 
     collect = commands.add_parser(
@@ -242,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     iam.add_argument("--role-name", metavar="NAME", help="scan role named in --caller's policy")
     iam.set_defaults(handler="scanner.commands.iam_policy:run")
+
+    history = commands.add_parser(
+        "history", parents=[common], help="the trend of scans recorded with scan --history"
+    )
+    history.add_argument("--history", required=True, metavar="FILE", help="the history file")
+    history.set_defaults(handler="scanner.commands.history:run")
 
     demo = commands.add_parser(
         "demo", parents=[common], help="scan an embedded mock AWS estate; no account needed"

@@ -199,6 +199,11 @@ def run(args: argparse.Namespace) -> int:
         code = exit_code(report, args.fail_on)
         outcome = outcome_text(report, code, args.fail_on)
         report = redact_report(report, accounts=args.redact_accounts, in_place=True)
+        if args.history:
+            from scanner.report.history import record_scan, scope_key, trend
+
+            record_scan(args.history, report)
+            report.history = trend(args.history, scope_key(report))
 
         if args.output is None:
             written = write_reports(
