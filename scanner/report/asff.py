@@ -24,6 +24,7 @@ import orjson
 
 from scanner.engine.results import Finding, PolicyMeta
 from scanner.report.context import ScanReport
+from scanner.report.ocsf import finding_location
 from scanner.report.sarif import INFORMATION_URI
 
 SCHEMA_VERSION = "2018-10-08"
@@ -83,7 +84,10 @@ def security_hub_finding(
         "Partition": partition,
         "Region": region,
     }
-    tags = finding.evidence.get("tags") if isinstance(finding.evidence, dict) else None
+    location = finding_location(finding)
+    tags = location.get("tags") or (
+        finding.evidence.get("tags") if isinstance(finding.evidence, dict) else None
+    )
     if isinstance(tags, dict) and tags:
         resource["Tags"] = {str(k)[:128]: str(v)[:256] for k, v in list(tags.items())[:50]}
     document: dict[str, Any] = {
@@ -113,6 +117,13 @@ def security_hub_finding(
             "stormproof/Version": version,
         },
     }
+    zones = [z for z in location.get("zones") or [] if isinstance(z, dict) and z.get("name")]
+    if zones:
+        fields = document["ProductFields"]
+        fields["stormproof/Zones"] = ",".join(str(z["name"]) for z in zones)[:2048]
+        fields["stormproof/ZoneIds"] = ",".join(str(z.get("id") or "") for z in zones)[:2048]
+    if location.get("subnet_ids"):
+        document["ProductFields"]["stormproof/SubnetIds"] = ",".join(location["subnet_ids"])[:2048]
     if meta and meta.remediation:
         recommendation: dict[str, Any] = {"Text": _clip(meta.remediation, RECOMMENDATION_MAX)}
         if meta.references:

@@ -44,6 +44,12 @@ def _partition(arn: str) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == "arn" else None
 
 
+def finding_location(finding: Finding) -> dict[str, Any]:
+    """The finding's location (zones, subnets, name, tags) when findings carry one."""
+    location = getattr(finding, "location", None)
+    return location if isinstance(location, dict) else {}
+
+
 def detection_finding(
     finding: Finding, meta: PolicyMeta | None, *, time_ms: int, version: str
 ) -> dict[str, Any]:
@@ -55,6 +61,9 @@ def detection_finding(
         detail = f"Could not be judged (unknown is not a pass): {finding.message}"
     elif finding.status == "waived" and finding.waiver:
         detail = f"Waived: {finding.waiver.get('reason', '')} ({finding.message})"
+    location = finding_location(finding)
+    zones = [z for z in location.get("zones") or [] if isinstance(z, dict) and z.get("name")]
+    tags = location.get("tags") or {}
     event: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
@@ -94,6 +103,7 @@ def detection_finding(
         "cloud": {
             "provider": "AWS",
             "region": finding.region,
+            **({"zone": zones[0]["name"]} if len(zones) == 1 else {}),
             # No account alias is collected: the name is the id (py-ocsf-models requires one).
             "account": {
                 "uid": finding.account,
@@ -105,11 +115,15 @@ def detection_finding(
         "resources": [
             {
                 "uid": finding.arn,
-                "name": finding.resource_id,
+                "name": location.get("name") or finding.resource_id,
                 "type": finding.resource_type,
                 "region": finding.region,
                 **({"cloud_partition": p} if (p := _partition(finding.arn)) else {}),
-                "data": {"evidence": finding.evidence},
+                **({"labels": [f"{k}={v}" for k, v in sorted(tags.items())]} if tags else {}),
+                "data": {
+                    "evidence": finding.evidence,
+                    **({"location": location} if location else {}),
+                },
             }
         ],
         "unmapped": {"policy_id": finding.policy_id, "stormproof_status": finding.status},

@@ -98,3 +98,41 @@ def test_unknown_findings_say_so_in_both_exports(tmp_path: Path):
     (document,) = export(snapshot, "asff", tmp_path / "a.json", *flags)
     assert document["Compliance"]["Status"] == "NOT_AVAILABLE"
     assert document["Description"].startswith("Could not be judged")
+
+
+def test_a_findings_location_reaches_both_exports():
+    """Findings that carry a location (zones, subnets, name, tags) export it."""
+    from scanner.engine.results import Finding
+    from scanner.report.asff import security_hub_finding
+    from scanner.report.ocsf import detection_finding
+
+    finding = Finding(
+        policy_id="asg-single-az",
+        severity="high",
+        status="open",
+        resource_type="auto_scaling_group",
+        resource_id="web",
+        arn="arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:u:autoScalingGroupName/web",
+        account="111111111111",
+        region="us-east-1",
+        message="Auto Scaling group web is in one zone.",
+    )
+    finding.location = {  # type: ignore[attr-defined]
+        "zones": [{"name": "us-east-1a", "id": "use1-az6", "type": "availability-zone"}],
+        "subnet_ids": ["subnet-1"],
+        "name": "web",
+        "tags": {"Env": "prod"},
+    }
+    event = detection_finding(finding, None, time_ms=0, version="0")
+    DetectionFinding.model_validate(event)
+    assert event["cloud"]["zone"] == "us-east-1a"
+    assert event["resources"][0]["labels"] == ["Env=prod"]
+    document = security_hub_finding(
+        finding, None, when="2026-11-01T00:00:00.000Z", home_region="us-east-1", version="0"
+    )
+    model = botocore.session.get_session().get_service_model("securityhub")
+    assert (
+        not ParamValidator().validate(document, model.shape_for("AwsSecurityFinding")).has_errors()
+    )
+    assert document["ProductFields"]["stormproof/ZoneIds"] == "use1-az6"
+    assert document["Resources"][0]["Tags"] == {"Env": "prod"}
