@@ -21,12 +21,21 @@ EXIT_CODES_HELP = """exit codes:
   1    open findings at or above --fail-on
   2    bad usage or input (flag, policy, config, waiver or snapshot file)
   3    incomplete: collection errors or unknown results (takes precedence over 1)
+  70   internal error (a bug): one line; --debug shows the traceback
   130  interrupted; no partial output files are left behind
 """
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and the documented exit code."""
+    """argparse, but a usage error is one line and the documented exit code.
+
+    Abbreviated long options are refused: a prefix that argparse would quietly
+    expand (``--output`` for ``--output-dir``) is a different flag to a user.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(ExitCode.BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
@@ -75,10 +84,46 @@ def add_collection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--shard", metavar="K/N", help="collect only slice K of N of the units")
 
 
+CONFIG_HELP = (
+    "disable policies, override severity/parameters (default: $STORMPROOF_CONFIG, else "
+    "stormproof.yaml or .stormproof/config.yaml in the current directory)"
+)
+
+
+def _add_selection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("policy selection")
+    group.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="ID|GLOB",
+        help="only policies whose id matches (repeatable; shell globs such as 'asg-*')",
+    )
+    group.add_argument(
+        "--exclude-policy",
+        action="append",
+        default=[],
+        metavar="ID|GLOB",
+        help="skip policies whose id matches (repeatable)",
+    )
+    group.add_argument(
+        "--severity",
+        choices=["critical", "high", "medium", "low"],
+        metavar="LEVEL",
+        help="only policies at or above LEVEL: critical, high, medium, low",
+    )
+
+
 def _add_output_options(parser: argparse.ArgumentParser, *, default: object) -> None:
-    """--debug, -q and -v, accepted before or after the command (``default`` SUPPRESS there)."""
+    """--debug, --no-color, -q and -v, before or after the command (``default`` SUPPRESS there)."""
     parser.add_argument(
         "--debug", action="store_true", default=default, help="show tracebacks for internal errors"
+    )
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        default=default,
+        help="no ANSI colors or styles (as the NO_COLOR environment variable does)",
     )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument(
@@ -111,14 +156,29 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--policies", action="append", default=[], metavar="DIR", help="more policies"
     )
-    scan.add_argument(
-        "--config", metavar="FILE", help="disable policies, override severity/parameters"
-    )
+    scan.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
+    _add_selection_options(scan)
     scan.add_argument("--waivers", metavar="FILE", help="waived findings (reason, owner, expiry)")
     scan.add_argument("--baseline", metavar="FILE", help="a previous findings.json")
-    scan.add_argument("--output-dir", default="stormproof-out", metavar="DIR")
+    outputs = scan.add_mutually_exclusive_group()
+    outputs.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="write every --format into DIR, and a live scan's snapshot (default stormproof-out)",
+    )
+    outputs.add_argument(
+        "--output",
+        metavar="FILE|-",
+        help="write the one --format to FILE, or to standard output with '-'; nothing else "
+        "is written and the summary goes to standard error",
+    )
     scan.add_argument(
-        "--format", type=_csv, default=["sarif", "html", "json", "md"], metavar="sarif,html,json,md"
+        "--format",
+        type=_csv,
+        default=None,
+        metavar="FORMATS",
+        help="comma-separated: sarif, html, json, md, ocsf, asff "
+        "(default sarif,html,json,md; exactly one with --output)",
     )
     scan.add_argument(
         "--fail-on",
@@ -137,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep waived findings in SARIF with a suppressions entry (GitHub ignores it)",
     )
     scan.add_argument("--redact-accounts", action="store_true", help="pseudonymize account ids")
+    scan.add_argument(
+        "--history",
+        metavar="FILE",
+        help="record this scan's findings in a SQLite history file; the report shows the trend",
+    )
     scan.set_defaults(handler="scanner.commands.scan:run")
 
     collect = commands.add_parser(
@@ -157,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
         "policies", parents=[common], help="list, show, validate, test, document policies"
     )
     policies.add_argument("--policies", action="append", default=[], metavar="DIR")
-    policies.add_argument("--config", metavar="FILE")
+    policies.add_argument("--config", metavar="FILE", help=CONFIG_HELP)
     actions = policies.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     actions.required = True
     actions.add_parser("list", help="every policy with severity and resource")
@@ -167,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", metavar="PATH")
     test = actions.add_parser("test", help="run policies' own test cases (built-ins by default)")
     test.add_argument("paths", nargs="*", metavar="PATH")
+    actions.add_parser("fields", help="every field a policy can read, per resource type (Markdown)")
     docs = actions.add_parser("docs", help="write the policy reference in Markdown")
     docs.add_argument("--output", metavar="FILE", help="default: standard output")
     policies.set_defaults(handler="scanner.commands.policies:run")
@@ -181,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     iam.add_argument("--role-name", metavar="NAME", help="scan role named in --caller's policy")
     iam.set_defaults(handler="scanner.commands.iam_policy:run")
+
+    history = commands.add_parser(
+        "history", parents=[common], help="the trend of scans recorded with scan --history"
+    )
+    history.add_argument("--history", required=True, metavar="FILE", help="the history file")
+    history.set_defaults(handler="scanner.commands.history:run")
 
     demo = commands.add_parser(
         "demo", parents=[common], help="scan an embedded mock AWS estate; no account needed"

@@ -17,6 +17,25 @@ from botocore.client import BaseClient
 log = logging.getLogger("stormproof.collect")
 
 
+class _SentTally:
+    """Every request this process has sent, for the live progress display."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+SENT = _SentTally()
+
+
 class CallCounter:
     """Thread-safe tally of requests sent; one per unit, plus one for account-level calls."""
 
@@ -28,6 +47,7 @@ class CallCounter:
     def record(self, service: str, operation: str) -> None:
         with self._lock:
             self._counts[f"{service}:{operation}"] += 1
+        SENT.add()
         log.debug("%s %s:%s", self._label, service, operation)
 
     def as_dict(self) -> dict[str, int]:

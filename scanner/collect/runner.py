@@ -22,6 +22,7 @@ from typing import Any
 from scanner import __version__
 from scanner.collect.calls import CallCounter, merge_counts
 from scanner.collect.context import UnitContext
+from scanner.collect.credentials import check_credentials, raise_if_caller_rejected
 from scanner.collect.normalize import now_utc, partition_of_arn, partition_of_region
 from scanner.collect.options import AccountTarget, CollectOptions, shard_slice
 from scanner.collect.progress import Reporter, SilentReporter
@@ -72,6 +73,8 @@ def collect_units(
     account_counter = CallCounter("account")
     account_errors: list[dict[str, Any]] = []
     caller_session = new_session(options.profile)
+    if options.accounts is None:
+        check_credentials(caller_session, options.profile)
     caller_factory = ClientFactory(
         caller_session,
         options.rate_limit,
@@ -82,6 +85,8 @@ def collect_units(
         options, caller_session, caller_factory, account_counter, account_errors
     )
     planned = _plan_accounts(targets, caller_factory, options, account_counter, account_errors)
+    if options.accounts is None:
+        raise_if_caller_rejected(account_errors, options.profile)
     planned = _shard(sorted(planned, key=lambda unit: unit.key), options.shard)
 
     unit_calls: Counter[str] = Counter()

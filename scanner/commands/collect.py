@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
             unit_errors.extend(unit["errors"])
             writer.add_unit(unit)
 
-        reporter = make_reporter(sys.stderr, quiet=args.quiet)
+        reporter = make_reporter(
+            sys.stderr, quiet=args.quiet, color=False if args.no_color else None
+        )
         document = collect_units(options, keep, reporter=reporter)
         units = len(writer.unit_keys)
         path = writer.finish(document)

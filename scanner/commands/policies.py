@@ -20,12 +20,18 @@ def run(args: argparse.Namespace) -> int:
         "validate": _validate,
         "test": _test,
         "docs": _docs,
+        "fields": _fields,
     }[args.action]
     return action(args)
 
 
 def _policies(args: argparse.Namespace) -> list[Policy]:
-    config = load_config(args.config)
+    from scanner.commands.scan import announce_config
+    from scanner.engine.config_discovery import choose_config
+
+    choice = choose_config(args.config)
+    config = load_config(choice.path)
+    announce_config(choice, quiet=args.quiet)
     for message, where in config.deprecations:
         print(f"stormproof: warning: {where}: {message}", file=sys.stderr)
     return load_policies(args.policies, config=config)
@@ -110,6 +116,13 @@ def _test(args: argparse.Namespace) -> int:
     total = len(results)
     print(f"{len(policies)} policies, {total} cases, {failed} policies failing", file=sys.stderr)
     return ExitCode.FINDINGS if failed else ExitCode.CLEAN
+
+
+def _fields(args: argparse.Namespace) -> int:
+    from scanner.engine.fields import render_field_reference
+
+    sys.stdout.write(render_field_reference())
+    return ExitCode.CLEAN
 
 
 def _docs(args: argparse.Namespace) -> int:

@@ -19,6 +19,21 @@ from scanner.errors import ExitCode, InputError
 from scanner.report.context import ScanReport
 
 SNAPSHOT_NAME = "snapshot.json.gz"
+DEFAULT_OUTPUT_DIR = "stormproof-out"
+
+
+def chosen_formats(args: argparse.Namespace) -> list[str]:
+    """``--format`` as given, or the default set; ``--output`` takes exactly one."""
+    from scanner.report.writer import DEFAULT_FORMATS, check_formats
+
+    if args.output is None:
+        return check_formats(args.format if args.format is not None else DEFAULT_FORMATS)
+    if args.format is None or len(check_formats(args.format)) != 1:
+        raise InputError(
+            "--output writes exactly one format: add --format with one of "
+            "sarif, html, json, md, ocsf, asff (--output-dir writes several)"
+        )
+    return check_formats(args.format)
 
 
 def exit_code(report: ScanReport, fail_on: str) -> ExitCode:
@@ -98,27 +113,37 @@ def run(args: argparse.Namespace) -> int:
     from scanner.commands.collect import configure_logging, options_from_args
     from scanner.engine import evaluate, load_policies
     from scanner.engine.config import load_config
+    from scanner.engine.config_discovery import choose_config
+    from scanner.engine.selection import select_policies
     from scanner.model.gc_pause import paused_collection
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
-    from scanner.report.baseline import apply_baseline, load_baseline
+    from scanner.report.baseline import apply_baseline, carry_unobserved, load_baseline
     from scanner.report.context import ReportWarning, build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.terminal import render_terminal, use_color
-    from scanner.report.waivers import apply_waivers, load_waivers
-    from scanner.report.writer import check_formats, write_reports
+    from scanner.report.waivers import apply_waivers, load_waivers, tags_by_arn
+    from scanner.report.writer import write_reports, write_single_report
 
     if args.snapshot:
         check_no_collection_flags(args)
-    formats = check_formats(args.format)
+    formats = chosen_formats(args)
+    output_dir = args.output_dir or DEFAULT_OUTPUT_DIR
     sarif_options = SarifOptions(
         policy_root=check_policy_root(args.sarif_policy_root),
         source_root=Path.cwd(),
         emit_waived=args.sarif_emit_waived,
     )
-    config = load_config(args.config)
-    policies = load_policies(args.policies, config=config)
+    config_choice = choose_config(args.config)
+    config = load_config(config_choice.path)
+    announce_config(config_choice, quiet=args.quiet)
+    policies = select_policies(
+        load_policies(args.policies, config=config),
+        include=args.policy,
+        exclude=args.exclude_policy,
+        min_severity=args.severity,
+    )
     waivers = load_waivers(args.waivers, today=_today()) if args.waivers else None
     baseline = load_baseline(args.baseline) if args.baseline else None
 
@@ -130,7 +155,12 @@ def run(args: argparse.Namespace) -> int:
 
         options = options_from_args(args)
         configure_logging(quiet=args.quiet, verbose=args.verbose)
-        snapshot = collect_snapshot(options, reporter=make_reporter(sys.stderr, quiet=args.quiet))
+        snapshot = collect_snapshot(
+            options,
+            reporter=make_reporter(
+                sys.stderr, quiet=args.quiet, color=False if args.no_color else None
+            ),
+        )
     else:
         with paused_collection():
             snapshot = load_snapshot(args.snapshot)
@@ -142,8 +172,8 @@ def run(args: argparse.Namespace) -> int:
             "and --redact-accounts is set",
             file=sys.stderr,
         )
-    elif live:
-        written_snapshot = dump_snapshot(snapshot, Path(args.output_dir) / SNAPSHOT_NAME)
+    elif live and args.output is None:
+        written_snapshot = dump_snapshot(snapshot, Path(output_dir) / SNAPSHOT_NAME)
 
     # Millions of plain dicts from here on and no cycles to hunt: see scanner/model/gc_pause.py.
     with paused_collection():
@@ -152,7 +182,8 @@ def run(args: argparse.Namespace) -> int:
         del snapshot  # the documents hold the records; the model keeps the header
         evaluation = evaluate(model, policies)
         if waivers is not None:
-            apply_waivers(evaluation.findings, waivers)
+            documents = (doc for docs in model.resources.values() for doc in docs)
+            apply_waivers(evaluation.findings, waivers, tags_by_arn(documents))
         warnings = [
             ReportWarning(message, where.path, where.line) for message, where in config.deprecations
         ]
@@ -161,29 +192,49 @@ def run(args: argparse.Namespace) -> int:
         del model, evaluation
         if baseline is not None:
             normalize = redact_accounts_in if baseline.accounts_redacted else str
-            report.fixed = apply_baseline(
+            fixed = apply_baseline(
                 [*report.findings, *report.superseded],
                 baseline,
                 scope=report.scope,
                 normalize=normalize,
             )
+            report.fixed, carried = carry_unobserved(report.findings, fixed)
+            report.findings.extend(carried)
             report.has_baseline = True
         code = exit_code(report, args.fail_on)
         outcome = outcome_text(report, code, args.fail_on)
         report = redact_report(report, accounts=args.redact_accounts, in_place=True)
+        if args.history:
+            from scanner.report.history import record_scan, scope_key, trend
 
-        written = write_reports(
-            report, formats, args.output_dir, sarif_options=sarif_options, outcome=outcome
-        )
+            record_scan(args.history, report)
+            report.history = trend(args.history, scope_key(report))
+
+        if args.output is None:
+            written = write_reports(
+                report, formats, output_dir, sarif_options=sarif_options, outcome=outcome
+            )
+        else:
+            written = write_single_report(
+                report, formats[0], args.output, sarif_options=sarif_options, outcome=outcome
+            )
     if written_snapshot is not None:
         written[SNAPSHOT_NAME] = written_snapshot
 
+    # With --output the report may be standard output: the summary then goes to standard error.
+    summary = sys.stdout if args.output is None else sys.stderr
     if args.quiet:
         for warning in report.warnings:
             print(f"stormproof: warning: {warning}", file=sys.stderr)
-        print(outcome)
+        print(outcome, file=summary)
     else:
-        sys.stdout.write(
-            render_terminal(report, written=written, outcome=outcome, color=use_color(sys.stdout))
-        )
+        color = use_color(summary) and not args.no_color
+        summary.write(render_terminal(report, written=written, outcome=outcome, color=color))
     return code
+
+
+def announce_config(choice: Any, *, quiet: bool) -> None:
+    """Say which config file was found, unless ``--config`` named it."""
+    line = choice.announcement()
+    if line and not quiet:
+        print(line, file=sys.stderr)

@@ -219,6 +219,34 @@ class MessageTemplate:
         self._template = jinja2.Template.from_code(
             _ENVIRONMENT, code, _ENVIRONMENT.make_globals(None), None
         )
+        self._parsed = _ENVIRONMENT.parse(source)
+
+    def field_problems(self, resource: str, params: dict[str, Any]) -> list[tuple[str, int]]:
+        """``resource.<path>`` that names no field, ``params.<name>`` that is not a parameter.
+
+        Without this a typo renders as empty text (undefined is chainable, so a
+        template over a resource that lacks an optional field still renders).
+        """
+        from scanner.engine.fields import check_field_path
+
+        problems: list[tuple[str, int]] = []
+        for root, chain, line in _attribute_chains(self._parsed):
+            if root == "params" and chain and chain[0] not in params:
+                known = ", ".join(sorted(params)) or "none"
+                problems.append(
+                    (
+                        f"message template uses unknown parameter 'params.{chain[0]}' "
+                        f"(declared: {known})",
+                        line,
+                    )
+                )
+            elif root == "resource" and chain:
+                problem = check_field_path(resource, chain)
+                if problem:
+                    problems.append(
+                        (f"message template: 'resource.{'.'.join(chain)}': {problem}", line)
+                    )
+        return problems
 
     def render(self, resource: dict[str, Any], params: dict[str, Any], fallback: str) -> str:
         _BUDGET.steps = 0
@@ -256,6 +284,34 @@ class MessageTemplate:
     def render_placeholders(self, params: dict[str, Any]) -> str:
         """The text for no resource in particular: every resource value is a ``<placeholder>``."""
         return self.render(Placeholder(), params, fallback=self.source.strip())  # type: ignore[arg-type]
+
+
+def _attribute_chains(parsed: jinja2.nodes.Template) -> list[tuple[str, tuple[str, ...], int]]:
+    """Every outermost ``resource.a.b`` / ``params.x`` chain: (root name, fields, line)."""
+    chains: list[tuple[str, tuple[str, ...], int]] = []
+    inner: set[int] = set()
+    # ``resource.tags.get("Team")``: ``get`` is a method the sandbox rules on, not a field.
+    called = {id(call.node) for call in parsed.find_all(jinja2.nodes.Call)}
+    for node in parsed.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem)):
+        if id(node) in inner:
+            continue
+        method = id(node) in called and isinstance(node, jinja2.nodes.Getattr)
+        fields: list[str] = []
+        current: jinja2.nodes.Node = node
+        while isinstance(current, jinja2.nodes.Getattr | jinja2.nodes.Getitem):
+            inner.add(id(current))
+            if isinstance(current, jinja2.nodes.Getattr):
+                fields.append(current.attr)
+            elif isinstance(current.arg, jinja2.nodes.Const) and isinstance(current.arg.value, str):
+                fields.append(current.arg.value)
+            else:
+                fields = []  # an index or computed key: only the part after it is unknown
+            current = current.node
+        if method and fields:
+            fields = fields[1:]
+        if isinstance(current, jinja2.nodes.Name) and current.name in CONTEXT_NAMES:
+            chains.append((current.name, tuple(reversed(fields)), node.lineno))
+    return chains
 
 
 def compile_message(

@@ -102,11 +102,13 @@ class BoundedPattern:
     timeouts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, *, whole: bool = False) -> bool:
+        """Unanchored (``re.search``), or anchored at both ends with ``whole``."""
         if self.timeouts >= MAX_TIMEOUTS:
             raise EvaluationError(f"regular expression {self.pattern!r} disabled: {self._why}")
         try:
-            return self.compiled.search(text, timeout=MATCH_TIMEOUT_SECONDS) is not None
+            find = self.compiled.fullmatch if whole else self.compiled.search
+            return find(text, timeout=MATCH_TIMEOUT_SECONDS) is not None
         except TimeoutError:
             with self._lock:
                 self.timeouts += 1
@@ -118,7 +120,13 @@ class BoundedPattern:
 
 
 def _matches(value: Any, pattern: BoundedPattern) -> bool:
+    """Unanchored, like ``re.search``: ``prod`` matches ``my-prod-1``."""
     return isinstance(value, str) and pattern.search(value)
+
+
+def _fullmatches(value: Any, pattern: BoundedPattern) -> bool:
+    """Anchored at both ends, like ``re.fullmatch``: ``prod`` matches only ``prod``."""
+    return isinstance(value, str) and pattern.search(value, whole=True)
 
 
 def _subset(left: Any, right: Any) -> bool:
@@ -171,13 +179,28 @@ _OPERATORS: tuple[Operator, ...] = (
     Operator("count_gt", INTEGER, lambda v, x, _: _size(v) > x, "has more than N items"),
     Operator("count_ge", INTEGER, lambda v, x, _: _size(v) >= x, "has at least N items"),
     Operator(
-        "matches", REGEX, lambda v, x, _: _matches(v, x), "a string the regular expression matches"
+        "matches",
+        REGEX,
+        lambda v, x, _: _matches(v, x),
+        "a string the regular expression matches somewhere (unanchored, `re.search`)",
     ),
     Operator(
         "not_matches",
         REGEX,
         lambda v, x, _: not _matches(v, x),
-        "anything the expression does not match",
+        "anything the expression does not match anywhere",
+    ),
+    Operator(
+        "fullmatches",
+        REGEX,
+        lambda v, x, _: _fullmatches(v, x),
+        "a string the regular expression matches as a whole (anchored, `re.fullmatch`)",
+    ),
+    Operator(
+        "not_fullmatches",
+        REGEX,
+        lambda v, x, _: not _fullmatches(v, x),
+        "anything the expression does not match as a whole",
     ),
     Operator(
         "empty", NO_VALUE, lambda v, x, _: _empty(v), "null, or an empty string, list or object"

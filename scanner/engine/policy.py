@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.engine.conditions import Comparison, Condition, ConditionCompiler, with_dependencies
+from scanner.engine.fields import check_field_path
 from scanner.engine.messages import MessageTemplate, compile_message
 from scanner.engine.paths import ALL_FACTS, CompiledPath, compile_path
 from scanner.engine.results import PolicyMeta
@@ -127,6 +128,14 @@ def compile_policy(
         )
     if errors or violation is None or message is None or remediation is None:
         return None, _in_file_order(errors)
+    errors.extend(field_path_errors(resource, compiler.path_locations))
+    if message is not None:
+        base = positions.value(("message",))
+        for problem, line in message.field_problems(resource, effective):
+            where = Location(base.path, (base.line or 1) + line - 1, base.column)
+            errors.append(InputError(problem, where))
+    if errors:
+        return None, _in_file_order(errors)
     binder = _DependencyBinder(resource, compiler.path_locations, errors)
     violation = with_dependencies(violation, binder)
     scope = with_dependencies(scope, binder) if scope is not None else None
@@ -246,6 +255,22 @@ def _kind_of(value: Any) -> str | None:
         if _PARAMETER_TYPES[kind](value):
             return kind
     return None
+
+
+def field_path_errors(resource: str, locations: dict[str, Location]) -> list[InputError]:
+    """A dotted path that names no field of the resource type, with the closest names."""
+    problems = []
+    for text, location in locations.items():
+        try:
+            fields = compile_path(text).fields
+        except ValueError:
+            continue  # the compiler has reported it
+        # facts.<name> alone: the dependency binder checks the name and lists every fact.
+        checkable = bool(fields) and (fields[0] != "facts" or len(fields) > 2)
+        problem = check_field_path(resource, fields) if checkable and fields else None
+        if problem:
+            problems.append(InputError(f"path '{text}': {problem}", location))
+    return problems
 
 
 def _in_file_order(errors: list[InputError]) -> list[InputError]:

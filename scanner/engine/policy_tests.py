@@ -62,7 +62,11 @@ def run_case(policy: Policy, case: PolicyCase) -> CaseResult:
     _expect(result, outcomes, case.fail, {FAIL}, "fail")
     _expect(result, outcomes, case.unknown, {UNKNOWN}, "be unknown")
     _expect(result, outcomes, case.passing, {PASS, OUT_OF_SCOPE}, "pass")
+    # One line per mismatch: an id the case lists was reported above already.
+    listed = {*case.fail, *case.unknown, *case.passing}
     for resource_id, status in sorted(outcomes.items()):
+        if resource_id in listed:
+            continue
         if status == FAIL and resource_id not in case.fail:
             result.problems.append(f"{resource_id} failed but the case does not expect it to")
         if status == UNKNOWN and resource_id not in case.unknown:

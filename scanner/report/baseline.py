@@ -101,3 +101,53 @@ def apply_baseline(
         key=lambda f: (SEVERITY_RANK.get(f.severity, 99), f.policy_id, f.account, f.region, f.arn)
     )
     return fixed
+
+
+UNOBSERVED_PREFIX = "stormproof:unobserved:"
+
+
+def carry_unobserved(
+    findings: list[Finding], fixed: list[FixedFinding]
+) -> tuple[list[FixedFinding], list[Finding]]:
+    """Split ``fixed`` into what is really gone and what this scan could not see.
+
+    A baseline finding in a unit where its policy could not list resources (a
+    blind spot: the unknown finding with an ``stormproof:unobserved:`` identity)
+    is not fixed: it becomes an *unknown* finding with its own identity, so
+    reports say so and SARIF keeps its GitHub alert open.
+    """
+    blind = {
+        (f.policy_id, f.account, f.region)
+        for f in findings
+        if f.status == "unknown" and f.arn.startswith(UNOBSERVED_PREFIX)
+    }
+    if not blind:
+        return fixed, []
+    gone: list[FixedFinding] = []
+    carried: list[Finding] = []
+    for entry in fixed:
+        if {
+            (entry.policy_id, entry.account, entry.region),
+            (entry.policy_id, entry.account, "*"),
+        } & blind:
+            carried.append(
+                Finding(
+                    policy_id=entry.policy_id,
+                    severity=entry.severity,
+                    status="unknown",
+                    resource_type=entry.resource_type,
+                    resource_id=entry.resource_id,
+                    arn=entry.arn,
+                    account=entry.account,
+                    region=entry.region,
+                    message=(
+                        f"Not observed by this scan (its policy could not list resources in "
+                        f"{entry.account} {entry.region}); open in the baseline: {entry.message}"
+                    ),
+                    evidence={"baseline_status": "open"},
+                    baseline_state="unchanged",
+                )
+            )
+        else:
+            gone.append(entry)
+    return gone, carried

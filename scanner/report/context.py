@@ -76,6 +76,7 @@ class ScanReport:
     has_baseline: bool = False
     accounts_redacted: bool = False
     tool_version: str = __version__
+    history: list[Any] = field(default_factory=list)  # ScanTrend rows when --history is given
 
     @property
     def complete(self) -> bool:

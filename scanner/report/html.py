@@ -26,6 +26,7 @@ from scanner.report.context import ScanReport
 from scanner.report.json_text import dumps_sorted
 from scanner.report.markdown_html import markdown_html
 from scanner.report.summary import baseline_counts
+from scanner.report.trend_chart import trend_chart
 from scanner.report.zone_map import build_zone_maps
 from scanner.resources import templates_dir
 
@@ -230,6 +231,7 @@ def render_html(report: ScanReport) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
+        trend=trend_chart(report.history),
         csp=csp,
         css=Markup(css),
         js=Markup(js),

@@ -1,4 +1,5 @@
-"""SARIF 2.1.0 for GitHub code scanning: one run, one rule per policy, one result per open finding.
+"""SARIF 2.1.0 for GitHub code scanning: one run, one rule per policy, one result per open or
+unknown finding.
 
 Design notes (also in ``sarif/README.md``):
 
@@ -8,8 +9,10 @@ Design notes (also in ``sarif/README.md``):
   of that line) would merge their alerts: ``partialFingerprints`` come from
   the finding identity ``(policy id, ARN)`` instead, one alert per resource,
   the same alert across runs;
-* waived findings are left out (GitHub ignores SARIF suppressions), unknown
-  results and collection errors are tool notifications, and the file is
+* waived findings are left out (GitHub ignores SARIF suppressions); unknown
+  findings are results with the fingerprint an open one would have, so an
+  incomplete scan never closes an alert (GitHub closes alerts absent from the
+  latest analysis); collection errors are tool notifications, and the file is
   written even with zero results so that fixed alerts close;
 * GitHub's limits (25,000 results, 10 MB gzipped) are kept by dropping the
   least severe results, with a notification saying so.
@@ -74,12 +77,21 @@ def result_message(finding: Finding) -> str:
     return message if message.endswith((".", "!", "?")) else message + "."
 
 
+UNKNOWN_PREFIX = "Could not be judged (unknown is not a pass): "
+
+
 def _result(finding: Finding, rule_index: int, uri: str, line: int) -> dict[str, Any]:
+    # An unknown result keeps the fingerprint and level an open one would have: GitHub closes
+    # an alert that is absent from the next analysis, so an alert open before an incomplete
+    # scan must stay open (see sarif/README.md, "Incomplete scans keep alerts open").
+    text = result_message(finding)
+    if finding.status == "unknown":
+        text = UNKNOWN_PREFIX + text
     result: dict[str, Any] = {
         "ruleId": finding.policy_id,
         "ruleIndex": rule_index,
         "level": LEVELS.get(finding.severity, "warning"),
-        "message": {"text": result_message(finding)},
+        "message": {"text": text},
         "locations": [
             {
                 "physicalLocation": {
@@ -105,6 +117,7 @@ def _result(finding: Finding, rule_index: int, uri: str, line: int) -> dict[str,
             "account": finding.account,
             "region": finding.region,
             "severity": finding.severity,
+            "status": finding.status,
             "evidence": finding.evidence,
         },
     }
@@ -190,7 +203,7 @@ def render_sarif(report: ScanReport, options: SarifOptions | None = None) -> str
         f
         for f in report.findings
         if f.policy_id in rule_index
-        and (f.status == "open" or (f.status == "waived" and options.emit_waived))
+        and (f.status in ("open", "unknown") or (f.status == "waived" and options.emit_waived))
     ]
     wanted.sort(key=Finding.sort_key)  # most severe first: truncation keeps the head
     kept = min(len(wanted), options.max_results)  # only the results that can be kept are built

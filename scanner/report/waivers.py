@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,22 +34,40 @@ SCHEMA_NAME = "waivers.schema.json"
 @dataclass(frozen=True)
 class Waiver:
     policy: str
-    resource: str
+    resource: str | None
     reason: str
     owner: str
     expires: dt.date
     ticket: str | None
     line: int | None
+    tags: tuple[tuple[str, str], ...] = ()
 
-    def matches(self, finding: Finding) -> bool:
-        return fnmatch.fnmatchcase(finding.policy_id, self.policy) and fnmatch.fnmatchcase(
-            finding.arn, self.resource
+    def matches(self, finding: Finding, tags: Mapping[str, str] | None = None) -> bool:
+        """Policy glob, and the ARN glob and/or every tag (value globs) of the resource."""
+        if not fnmatch.fnmatchcase(finding.policy_id, self.policy):
+            return False
+        if self.resource is not None and not fnmatch.fnmatchcase(finding.arn, self.resource):
+            return False
+        resource_tags = tags or {}
+        return all(
+            key in resource_tags and fnmatch.fnmatchcase(str(resource_tags[key]), value)
+            for key, value in self.tags
         )
 
+    @property
+    def target(self) -> str:
+        """What it selects, for messages: the ARN glob and/or the tags."""
+        parts = [self.resource] if self.resource else []
+        parts += [f"tag {key}={value}" for key, value in self.tags]
+        return " and ".join(parts)
+
     def as_dict(self) -> dict[str, Any]:
-        entry = {
-            "policy": self.policy,
-            "resource": self.resource,
+        entry: dict[str, Any] = {"policy": self.policy}
+        if self.resource is not None:
+            entry["resource"] = self.resource
+        if self.tags:
+            entry["tags"] = dict(self.tags)
+        entry |= {
             "reason": self.reason,
             "owner": self.owner,
             "expires": self.expires.isoformat(),
@@ -113,7 +132,8 @@ def load_waivers(path: str | os.PathLike[str], *, today: dt.date) -> WaiverFile:
             warnings.append(ReportWarning(f"waiver #{index + 1}: {renamed}", source, line))
         waiver = Waiver(
             policy=current_id(entry["policy"]),
-            resource=entry["resource"],
+            resource=entry.get("resource"),
+            tags=tuple(sorted(entry.get("tags", {}).items())),
             reason=entry["reason"].strip(),
             owner=entry["owner"].strip(),
             expires=dt.date.fromisoformat(entry["expires"]),
@@ -123,7 +143,7 @@ def load_waivers(path: str | os.PathLike[str], *, today: dt.date) -> WaiverFile:
         if waiver.expires < today:
             warnings.append(
                 ReportWarning(
-                    f"waiver #{index + 1} for policy {waiver.policy} on {waiver.resource} "
+                    f"waiver #{index + 1} for policy {waiver.policy} on {waiver.target} "
                     f"(owner {waiver.owner}) expired on {waiver.expires.isoformat()}; "
                     "it waives nothing",
                     source,
@@ -135,7 +155,11 @@ def load_waivers(path: str | os.PathLike[str], *, today: dt.date) -> WaiverFile:
     return WaiverFile(source=source, waivers=tuple(waivers), warnings=tuple(warnings))
 
 
-def apply_waivers(findings: list[Finding], waivers: WaiverFile) -> int:
+def apply_waivers(
+    findings: list[Finding],
+    waivers: WaiverFile,
+    tags_of: Callable[[Finding], Mapping[str, str] | None] | None = None,
+) -> int:
     """Mark open findings matched by a waiver as ``waived`` (first matching entry wins).
 
     Unknown findings stay unknown: a waiver accepts a known risk, it cannot vouch
@@ -145,8 +169,9 @@ def apply_waivers(findings: list[Finding], waivers: WaiverFile) -> int:
     for finding in findings:
         if finding.status != "open":
             continue
+        tags = tags_of(finding) if tags_of is not None else None
         for waiver in waivers.waivers:
-            if waiver.matches(finding):
+            if waiver.matches(finding, tags):
                 finding.status = "waived"
                 finding.waiver = {**waiver.as_dict(), "source": waivers.source, "line": waiver.line}
                 waived += 1
@@ -209,6 +234,14 @@ def _entry_lines(node: yaml.Node | None) -> dict[tuple, int]:
             for index, item in enumerate(value.value):
                 lines[("waivers", index)] = item.start_mark.line + 1
     return lines
+
+
+def tags_by_arn(documents: Iterable[dict[str, Any]]) -> Callable[[Finding], Mapping[str, str]]:
+    """A lookup of each judged resource's tags, for waivers that select by tag."""
+    index = {
+        doc["arn"]: doc.get("tags") or {} for doc in documents if isinstance(doc.get("arn"), str)
+    }
+    return lambda finding: index.get(finding.arn, {})
 
 
 def _short(text: str, limit: int = 160) -> str:

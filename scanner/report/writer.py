@@ -10,9 +10,11 @@ what keeps a scan of a million resources within its memory budget.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
-from scanner.atomic_files import stage
+from scanner.atomic_files import stage, write_atomic_with
 from scanner.errors import InputError
 from scanner.report.context import ScanReport
 from scanner.report.html import render_html
@@ -26,7 +28,11 @@ FILE_NAMES: dict[str, str] = {
     "html": "report.html",
     "json": "findings.json",
     "md": "summary.md",
+    "ocsf": "findings.ocsf.json",
+    "asff": "findings.asff.json",
 }
+# Written only when asked for with --format.
+DEFAULT_FORMATS = ["sarif", "html", "json", "md"]
 
 
 def check_formats(formats: list[str]) -> list[str]:
@@ -55,6 +61,14 @@ def render_format(
         text = render_html(report)
     elif name == "json":
         text = render_findings_json(report)
+    elif name == "ocsf":
+        from scanner.report.ocsf import render_ocsf
+
+        text = render_ocsf(report)
+    elif name == "asff":
+        from scanner.report.asff import render_asff
+
+        text = render_asff(report)
     else:
         text = render_markdown(report, outcome=outcome)
     return text.encode("utf-8")
@@ -97,3 +111,29 @@ def _output_folder(output_dir: str | os.PathLike[str]) -> Path:
     if not directory.is_dir():
         raise InputError(f"{directory}: the output folder is not a folder")
     return directory
+
+
+def write_single_report(
+    report: ScanReport,
+    name: str,
+    target: str,
+    *,
+    sarif_options: SarifOptions | None = None,
+    outcome: str | None = None,
+    stdout: BinaryIO | None = None,
+) -> dict[str, Path]:
+    """``--output``: one format to ``target`` (a file, atomically), or to standard output for
+    ``-``; returns what was written, as :func:`write_reports` does."""
+    data = render_format(report, name, sarif_options=sarif_options, outcome=outcome)
+    if target == "-":
+        stream = stdout or sys.stdout.buffer
+        stream.write(data)
+        stream.flush()
+        return {}
+    path = Path(target)
+    if path.is_dir():
+        raise InputError(f"--output {target}: is a folder; name a file, or use --output-dir")
+    if not path.parent.is_dir():
+        raise InputError(f"--output {target}: the folder {path.parent} does not exist")
+    write_atomic_with(path, lambda handle: handle.write(data))
+    return {path.name: path}

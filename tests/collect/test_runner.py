@@ -131,12 +131,26 @@ def test_a_denied_service_is_recorded_and_other_services_and_units_go_on(
 def test_an_unidentifiable_account_has_no_units_and_an_error(
     moto_in_process: None, monkeypatch: pytest.MonkeyPatch
 ):
-    with deny_service("sts", None, code="ExpiredToken", message="token expired", status=400):
+    with deny_service("sts", None, code="AccessDenied", message="denied", status=403):
         document = collect(regions=[WEST])
     assert document["units"] == []
     assert [(e["service"], e["operation"], e["code"]) for e in document["errors"]] == [
-        ("sts", "GetCallerIdentity", "ExpiredToken")
+        ("sts", "GetCallerIdentity", "AccessDenied")
     ]
+
+
+def test_credentials_aws_rejects_end_collection_with_the_fix(
+    moto_in_process: None, monkeypatch: pytest.MonkeyPatch
+):
+    with (
+        deny_service("sts", None, code="ExpiredToken", message="token expired", status=400),
+        pytest.raises(InputError) as raised,
+    ):
+        collect(regions=[WEST])
+    assert "ExpiredToken from sts:GetCallerIdentity" in str(raised.value)
+    assert "aws sso login --profile NAME" in str(raised.value) and "AWS_PROFILE" in str(
+        raised.value
+    )
 
 
 def test_accounts_are_targets_with_their_own_session(

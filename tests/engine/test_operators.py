@@ -66,6 +66,13 @@ CASES = [
     ("matches", None, pattern(r".*"), False),
     ("not_matches", "EC2", pattern(r"\bELB\b"), True),
     ("not_matches", None, pattern(r"ELB"), True),
+    # matches is unanchored (re.search); fullmatches is anchored at both ends (re.fullmatch).
+    ("matches", "my-prod-1", pattern(r"prod"), True),
+    ("fullmatches", "my-prod-1", pattern(r"prod"), False),
+    ("fullmatches", "prod", pattern(r"prod|test"), True),
+    ("fullmatches", None, pattern(r".*"), False),
+    ("not_fullmatches", "my-prod-1", pattern(r"prod"), True),
+    ("not_fullmatches", "prod", pattern(r"prod"), False),
     ("empty", [], None, True),
     ("empty", None, None, True),
     ("empty", "", None, True),

@@ -155,7 +155,8 @@ def test_every_problem_of_a_file_is_reported(tmp_path: Path) -> None:
         f"{path}:14:9: invalid JMESPath 'tags.team[': Invalid jmespath expression at character 11",
         f"{path}:18:7: unknown operator 'lesser' (known: eq, ne, lt, le, gt, ge, in, not_in, "
         "contains, not_contains, subset_of, superset_of, intersects, disjoint, count_eq, "
-        "count_ne, count_lt, count_le, count_gt, count_ge, matches, not_matches, empty, "
+        "count_ne, count_lt, count_le, count_gt, count_ge, matches, not_matches, fullmatches, "
+        "not_fullmatches, empty, "
         "not_empty, exists, missing, older_than_hours, older_than_days, newer_than_hours, "
         "newer_than_days)",
     ]

@@ -25,7 +25,6 @@ from tests.hardening.world import (
     World,
     all_errors,
     collect,
-    findings_of,
     observed,
     point_at,
     seeded_world,
@@ -100,20 +99,20 @@ def test_throttling_past_the_last_retry_is_an_error_entry_and_the_rest_is_comple
     assert stats.passed == 0 and stats.unknown == stats.evaluated == 3
 
 
-def test_expired_credentials_are_reported_and_nothing_passes(
+def test_expired_credentials_are_one_line_with_the_fix_and_no_reports(
     world: World, run_cli, tmp_path: Path
 ) -> None:
     output = tmp_path / "out"
     message = "The security token included in the request is expired"
     with inject_errors("ExpiredToken", message=message):
         result = run_cli("scan", "--regions", WEST, "--rate-limit", "1000", "--output-dir", output)
-    assert result.code == ExitCode.INCOMPLETE, result.err
-    assert "sts GetCallerIdentity: ExpiredToken " + message in result.out
-    assert "INCOMPLETE (exit 3)" in result.out
-    document = findings_of(output)
-    assert document["scan"]["complete"] is False
-    assert [e["code"] for e in document["errors"]] == ["ExpiredToken"]
-    assert "Traceback" not in result.err
+    assert result.code == ExitCode.BAD_INPUT, result.err
+    assert result.err_lines == [
+        f"stormproof: AWS rejected the credentials (ExpiredToken from sts:GetCallerIdentity: "
+        f"{message}); run `aws sso login --profile NAME` (IAM Identity Center) or "
+        "`aws configure`, then pass --profile NAME or set AWS_PROFILE"
+    ]
+    assert not output.exists()
 
 
 def test_a_service_denied_everywhere_hides_only_what_it_serves(

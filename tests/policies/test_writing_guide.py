@@ -50,3 +50,26 @@ def test_every_operator_and_fact_is_documented() -> None:
             assert f"| `facts.{fact.name}` |" in TEXT, (type_name, fact.name)
         if facts:
             assert f"#### `{type_name}`" in TEXT
+
+
+def test_the_field_reference_is_the_generated_one() -> None:
+    from scanner.engine.fields import render_field_reference
+
+    assert render_field_reference() in TEXT, "run `stormproof policies fields` into the guide"
+
+
+def test_the_waiver_example_uses_real_policies_and_loads(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from scanner.report.waivers import load_waivers
+    from scanner.resources import load_schema
+
+    [block] = [b for b in BLOCKS if b.startswith("# waivers.yaml")]
+    path = tmp_path / "waivers.yaml"
+    path.write_text(block, encoding="utf-8")
+    waivers = load_waivers(path, today=dt.date(2027, 1, 1))
+    assert len(waivers.waivers) == 2 and waivers.warnings == ()
+    ids = {policy.id for policy in load_policies()}
+    schema = load_schema("waivers.schema.json")
+    for example in schema["$defs"]["waiver"]["properties"]["policy"]["examples"]:
+        assert example == "*" or example in ids

@@ -67,15 +67,21 @@ def test_rule_texts_and_tags_stay_within_githubs_limits(tmp_path: Path) -> None:
 def test_each_result_names_its_resource_and_points_at_the_violation_line(tmp_path: Path) -> None:
     run = _run(assert_valid_sarif(render_sarif(sample_report()), tmp_path))
     results = run["results"]
-    assert len(results) == 4  # open findings only; the unknown one is a notification
+    assert len(results) == 5  # open findings, and the unknown one (so its alert stays open)
     levels = {r["properties"]["resourceId"]: r["level"] for r in results}
-    assert levels == {"web": "error", "batch": "error", "tagged": "error", "api-lb": "warning"}
+    assert levels == {
+        "web": "error",
+        "batch": "error",
+        "tagged": "error",
+        "api-lb": "warning",
+        "ami-1": "note",
+    }
     for result in results:
         location = result["locations"][0]
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert physical["artifactLocation"]["uri"].startswith(".stormproof/policies/ec2/")
-        assert physical["region"]["startLine"] in (12, 20)
+        assert physical["region"]["startLine"] in (7, 12, 20)
         arn = location["logicalLocations"][0]["fullyQualifiedName"]
         assert arn.startswith("arn:aws:autoscaling:us-east-1:111111111111:")
         first_sentence = result["message"]["text"].split(". ")[0]
@@ -184,7 +190,9 @@ def test_collection_errors_and_unknown_results_are_notifications(tmp_path: Path)
     assert len(unknown) == 1 and unknown[0]["associatedRule"]["id"] == "ami-cross-region-copy"
     assert any("waivers.yaml:9" in t for t in texts)
     assert {n["level"] for n in notes} == {"error", "warning"}
-    assert "ami-1" not in {r["properties"]["resourceId"] for r in run["results"]}
+    unknown_results = [r for r in run["results"] if r["properties"]["status"] == "unknown"]
+    assert [r["properties"]["resourceId"] for r in unknown_results] == ["ami-1"]
+    assert unknown_results[0]["message"]["text"].startswith("Could not be judged")
 
 
 def test_waived_findings_are_left_out_unless_asked(tmp_path: Path) -> None:
