@@ -25,6 +25,13 @@ ALL_REGIONS = "*"
 # The observed types a derived type is built from: a fleet is blind where any of them is.
 _DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "fleet": ("auto_scaling_group", "classic_load_balancer", "load_balancer", "instance"),
+    "recovery_objective": (
+        "auto_scaling_group",
+        "classic_load_balancer",
+        "load_balancer",
+        "instance",
+        "volume",
+    ),
 }
 # Failures that hide a whole account: nothing of it was observed.
 _ACCOUNT_WIDE = frozenset({("sts", "AssumeRole")})

@@ -56,5 +56,6 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             "dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy", "DLM lifecycle policies"
         ),
         ResourceType("fleet", None, "ec2", "Fleet"),
+        ResourceType("recovery_objective", None, "ec2", "Recovery objective"),
     )
 }

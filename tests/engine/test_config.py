@@ -48,7 +48,7 @@ policies:
     assert config.fleet_tag_keys == ("Workload",)
     policies = {policy.id: policy for policy in load_policies(config=config)}
     assert "elb-cross-zone-disabled" not in policies and "fleet-single-az" not in policies
-    assert len(policies) == 14
+    assert len(policies) == 15
     assert policies["asg-single-az"].meta.severity == "critical"
     assert policies["asg-single-az"].meta.parameters == {"min_zones": 3}
     assert policies["snapshot-not-copied-cross-region"].meta.parameters == {"min_age_hours": 72}
@@ -93,7 +93,7 @@ def test_mistakes_are_reported_at_their_line(tmp_path: Path, text: str, expected
         ),
         (
             "fleet_tag_key: [Team]\n",
-            "1:1: unknown key 'fleet_tag_key' (allowed: disabled, fleet_tag_keys, policies)",
+            "1:1: unknown key 'fleet_tag_key' (allowed: disabled, fleet_tag_keys, objectives, policies)",
         ),
         ("- a list\n", "1:1: a config file must be a YAML mapping"),
         ("disabled: [a\n", "2:1: invalid YAML: did not find expected ',' or ']'"),

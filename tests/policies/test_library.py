@@ -32,6 +32,7 @@ EXPECTED = {
     "snapshot-not-copied-cross-region": ("medium", {"min_age_hours": 24}),
     "ami-not-copied-cross-region": ("medium", {"min_age_hours": 24}),
     "volume-no-recent-snapshot": ("medium", {"max_age_days": 7}),
+    "recovery-objective-not-met": ("high", {}),
 }
 ZONE_POLICIES = [
     "asg-single-az",
