@@ -105,9 +105,12 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.context import build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
+    from scanner.report.scenarios_json import FILE_NAME as SCENARIOS_NAME
+    from scanner.report.scenarios_output import attach_scenarios, write_scenarios_file
     from scanner.report.terminal import render_terminal, use_color
     from scanner.report.waivers import apply_waivers, load_waivers
     from scanner.report.writer import check_formats, write_reports
+    from scanner.scenarios import scenarios_for
 
     if args.snapshot:
         check_no_collection_flags(args)
@@ -150,13 +153,15 @@ def run(args: argparse.Namespace) -> int:
         # The snapshot is not needed again: its records become the documents.
         model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=True)
         del snapshot  # the documents hold the records; the model keeps the header
+        scenarios = scenarios_for(model, config.objectives)  # before evaluation: objective verdicts
         evaluation = evaluate(model, policies)
         if waivers is not None:
             apply_waivers(evaluation.findings, waivers)
         report = build_scan_report(
             evaluation, model, warnings=list(waivers.warnings) if waivers else []
         )
-        del model, evaluation
+        attach_scenarios(report, scenarios, redact_accounts=args.redact_accounts)
+        del model, evaluation, scenarios
         if baseline is not None:
             normalize = redact_accounts_in if baseline.accounts_redacted else str
             report.fixed = apply_baseline(
@@ -170,6 +175,8 @@ def run(args: argparse.Namespace) -> int:
         written = write_reports(
             report, formats, args.output_dir, sarif_options=sarif_options, outcome=outcome
         )
+        if "json" in formats:
+            written[SCENARIOS_NAME] = write_scenarios_file(report, args.output_dir)
     if written_snapshot is not None:
         written[SNAPSHOT_NAME] = written_snapshot
 

@@ -72,6 +72,7 @@ class ScanReport:
     has_baseline: bool = False
     accounts_redacted: bool = False
     tool_version: str = __version__
+    scenarios: Any = None  # scanner.report.scenarios_view.ScenarioReport, when computed
 
     @property
     def complete(self) -> bool:
