@@ -57,12 +57,11 @@ class Scenarios:
     protection_known: bool  # some volume or instance carries a protection fact
     warnings: list[str] = field(default_factory=list)
 
-    def find(self, domain_id: str) -> Scenario | None:
-        wanted = domain_id.strip()
-        for scenario in self.scenarios:
-            if scenario.domain.id == wanted or wanted in scenario.domain.names.values():
-                return scenario
-        return None
+    def find(self, wanted: str) -> list[Scenario]:
+        """The scenario of a domain id; by zone name, every domain some account calls that."""
+        wanted = wanted.strip()
+        exact = [s for s in self.scenarios if s.domain.id == wanted]
+        return exact or [s for s in self.scenarios if wanted in s.domain.names.values()]
 
 
 def build_scenarios(
