@@ -54,7 +54,7 @@ def judge_workload(workload: Workload, domain: Domain) -> WorkloadOutcome:
 
 def affected_domains(workload: Workload) -> set[str]:
     """Zone domains whose failure touches the workload: its zones and its Local Zones' parents."""
-    found: set[str] = set()
+    found: set[str] = set(workload.configured)
     for slot in workload.slots:
         if slot.zone is not None:
             found.add(slot.zone)

@@ -57,6 +57,7 @@ class Workload:
     slots: list[Slot]
     tags: dict[str, str] = field(default_factory=dict)
     serving_zones: list[str] | None = None  # load balancers: zones that still take traffic
+    configured: tuple[str, ...] = ()  # zone domain ids it is configured or enabled in
 
     @property
     def total(self) -> float:
@@ -111,6 +112,9 @@ def build_workloads(model: Any) -> list[Workload]:
             basis = CONFIGURED
             slots = [look.slot(account, zone, 1.0) for zone in facts.get("zones", [])]
         tags = _tag_fleet_tags(fleet, look) if kind == "tag" else dict(fleet.get("tags") or {})
+        configured = tuple(
+            key for key in (zone_key(account, z) for z in facts.get("zones", [])) if key
+        )
         workloads.append(
             Workload(
                 fleet["id"],
@@ -123,6 +127,7 @@ def build_workloads(model: Any) -> list[Workload]:
                 slots,
                 tags,
                 serving,
+                configured,
             )
         )
     for instance in model.of_type("instance"):
