@@ -27,7 +27,14 @@ from tests.report.sarif_check import assert_valid_sarif
 
 pytestmark = pytest.mark.slow
 
-OUTPUTS = ("findings.json", "report.html", "results.sarif", "snapshot.json.gz", "summary.md")
+OUTPUTS = (
+    "findings.json",
+    "report.html",
+    "results.sarif",
+    "scenarios.json",
+    "snapshot.json.gz",
+    "summary.md",
+)
 REPORT_MARKER = "@@demo-process@@"
 
 # Runs the CLI in-process in a child interpreter, then reports what the demo left behind.
