@@ -23,6 +23,7 @@ from markupsafe import Markup
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import ScanReport
 from scanner.report.json_text import dumps_sorted
+from scanner.report.scenarios_html import scenario_context
 from scanner.report.summary import baseline_counts
 from scanner.report.zone_map import build_zone_maps
 from scanner.resources import templates_dir
@@ -137,8 +138,8 @@ def _client_data(report: ScanReport) -> dict[str, Any]:
 
 
 def render_html(report: ScanReport) -> str:
-    css = _asset("report.css")
-    js = _asset("report.js")
+    css = _asset("report.css") + _asset("scenarios.css")
+    js = _asset("report.js") + _asset("scenarios.js")
     csp = (
         "default-src 'none'; "
         f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
@@ -170,4 +171,5 @@ def render_html(report: ScanReport) -> str:
         zone_maps=build_zone_maps(report.zones, report.fleets),
         baseline=baseline_counts(report),
         policy_rows=[(meta, report.stats.get(meta.id)) for meta in report.policies],
+        scenarios=scenario_context(report),
     )
