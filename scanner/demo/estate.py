@@ -35,6 +35,7 @@ import datetime as dt
 from typing import Any
 
 from scanner.demo.regions import PRIMARY, RECOVERY
+from scanner.demo.scenarios import seed_scenario_cases
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
 from scanner.mockaws.estate import (
     ClientFor,
@@ -67,6 +68,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     _seed_primary(client, estate)
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
+    seed_scenario_cases(estate)
     return estate
 
 

@@ -267,4 +267,34 @@ def test_the_workflow_category_step_reads_the_sarifs_own_category(
     sarif = json.loads((demo.output / "results.sarif").read_text(encoding="utf-8"))
     expected = sarif["runs"][0]["automationDetails"]["id"]
     assert outputs.read_text(encoding="utf-8") == f"value={expected.rstrip('/')}\n"
-    assert expected == "stormproof/123456789012/us-east-1+us-west-2/"
+    assert expected == "stormproof/multi/us-east-1+us-west-2/"  # two accounts
+
+
+def test_the_scenarios_show_a_zone_two_accounts_name_differently(demo: DemoRun) -> None:
+    from tests.scenarios.test_outputs import _validate
+
+    document = json.loads((demo.output / "scenarios.json").read_text(encoding="utf-8"))
+    _validate(document)
+    by_id = {s["domain"]["id"]: s for s in document["scenarios"]}
+    shared = [
+        s
+        for s in document["scenarios"]
+        if set(s["domain"]["names"].values()) == {"us-east-1a", "us-east-1b"}
+    ]
+    assert len(shared) == 2  # the same two names, crossed over between the accounts
+    batch = next(s for s in shared if any(w["id"] == "asg/batch-workers" for w in s["workloads"]))
+    down = {w["title"] for w in batch["workloads"] if w["outcome"] == "down"}
+    assert "Auto Scaling group batch-workers" in down
+    assert any(
+        w["account"] == "444455556666" and w["outcome"] == "down" for w in batch["workloads"]
+    )
+    lax = by_id["usw2-lax1-az1"]
+    assert lax["domain"]["kind"] == "local-zone"
+    assert {w["id"]: w["outcome"] for w in lax["workloads"]}["tag/Service=game-session"] == "down"
+    parent = by_id[lax["domain"]["parent_id"]]
+    assert {w["id"]: w["outcome"] for w in parent["workloads"]}["asg/shop-edge"] == "at-risk"
+    [breach] = [
+        f for f in demo.findings()["findings"] if f["policy_id"] == "recovery-objective-not-met"
+    ]
+    assert breach["account"] == "444455556666"
+    assert f"is down if {batch['domain']['id']} (us-east-1b) fails" in breach["message"]
