@@ -57,6 +57,7 @@ def policy_record(ctx: UnitContext, policy: dict[str, Any]) -> dict[str, Any]:
             if target.get("TargetRegion")
         ],
         exclusions=_exclusions(details.get("Exclusions")),
+        parameters=_parameters(details.get("Parameters")),
         date_created=iso_utc(policy.get("DateCreated")),
         date_modified=iso_utc(policy.get("DateModified")),
     )
@@ -119,4 +120,15 @@ def _exclusions(exclusions: dict[str, Any] | None) -> dict[str, Any] | None:
         "exclude_boot_volumes": exclusions.get("ExcludeBootVolumes"),
         "exclude_volume_types": list(exclusions.get("ExcludeVolumeTypes") or []),
         "exclude_tags": _key_values(exclusions.get("ExcludeTags")),
+    }
+
+
+def _parameters(parameters: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Custom INSTANCE snapshot policies: which attached volumes are left out; AMI: reboot."""
+    if not parameters:
+        return None
+    return {
+        "exclude_boot_volume": parameters.get("ExcludeBootVolume"),
+        "exclude_data_volume_tags": _key_values(parameters.get("ExcludeDataVolumeTags")),
+        "no_reboot": parameters.get("NoReboot"),
     }

@@ -9,6 +9,7 @@ recorded in ``errors``) so that absence never reads as "none".
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from scanner.collect.context import UnitContext
@@ -27,7 +28,7 @@ def collect_zones(ctx: UnitContext) -> list[dict[str, Any]] | None:
             "name": zone["ZoneName"],
             "id": zone["ZoneId"],
             "region": zone.get("RegionName") or ctx.region,
-            "type": zone.get("ZoneType", "availability-zone"),
+            "type": zone_type(zone, ctx.region),
             "parent_zone_name": zone.get("ParentZoneName"),
             "parent_zone_id": zone.get("ParentZoneId"),
             "group_name": zone.get("GroupName"),
@@ -37,6 +38,32 @@ def collect_zones(ctx: UnitContext) -> list[dict[str, Any]] | None:
         }
         for zone in response.get("AvailabilityZones", [])
     ]
+
+
+def zone_type(zone: dict[str, Any], region: str) -> str | None:
+    """``ZoneType``; for an older response without it, what its group says, else unknown (None).
+
+    An Availability Zone's group is its Region; a Local Zone's is ``<region>-<city>-<n>``
+    and a Wavelength Zone's ``<region>-wl<n>``. Zones predating Local Zones carry no
+    group: then only a name of the Availability Zone form (``<region><letter>``) with no
+    parent makes it one.
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AvailabilityZone.html
+    """
+    if zone.get("ZoneType"):
+        return zone["ZoneType"]
+    group = zone.get("GroupName")
+    if group:
+        if group == region:
+            return "availability-zone"
+        if re.fullmatch(re.escape(region) + r"-wl\d+", group):
+            return "wavelength-zone"
+        if group.startswith(region + "-"):
+            return "local-zone"
+        return None
+    name = zone.get("ZoneName") or ""
+    if not zone.get("ParentZoneName") and re.fullmatch(re.escape(region) + r"[a-z]", name):
+        return "availability-zone"
+    return None
 
 
 def collect_ec2(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
@@ -78,6 +105,7 @@ def _instances(ctx: UnitContext) -> list[dict[str, Any]] | None:
                 state=instance.get("State", {}).get("Name", "unknown"),
                 instance_type=instance.get("InstanceType"),
                 zone=instance.get("Placement", {}).get("AvailabilityZone"),
+                outpost_arn=instance.get("OutpostArn"),
                 subnet_id=instance.get("SubnetId"),
                 vpc_id=instance.get("VpcId"),
                 image_id=instance.get("ImageId"),
@@ -107,6 +135,7 @@ def _subnets(ctx: UnitContext) -> list[dict[str, Any]] | None:
         record.update(
             zone=subnet["AvailabilityZone"],
             zone_id=subnet.get("AvailabilityZoneId"),
+            outpost_arn=subnet.get("OutpostArn"),
             vpc_id=subnet.get("VpcId"),
             cidr_block=subnet.get("CidrBlock"),
         )
@@ -126,6 +155,7 @@ def _volumes(ctx: UnitContext) -> list[dict[str, Any]] | None:
         )
         record.update(
             zone=volume["AvailabilityZone"],
+            outpost_arn=volume.get("OutpostArn"),
             state=volume.get("State", "unknown"),
             volume_type=volume.get("VolumeType"),
             size_gib=volume.get("Size"),
@@ -166,6 +196,9 @@ def _snapshots(ctx: UnitContext) -> list[dict[str, Any]] | None:
             volume_size_gib=snapshot.get("VolumeSize"),
             storage_tier=snapshot.get("StorageTier"),
             transfer_type=snapshot.get("TransferType"),
+            # Set only for a snapshot kept in a zone (a Local Zone) or on an Outpost.
+            zone=snapshot.get("AvailabilityZone"),
+            outpost_arn=snapshot.get("OutpostArn"),
         )
         records.append(record)
     return records
@@ -193,6 +226,7 @@ def _images(ctx: UnitContext) -> list[dict[str, Any]] | None:
             ],
             source_image_id=image.get("SourceImageId"),
             source_image_region=image.get("SourceImageRegion"),
+            source_instance_id=image.get("SourceInstanceId"),
             description=image.get("Description"),
         )
         records.append(record)

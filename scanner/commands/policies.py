@@ -25,7 +25,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _policies(args: argparse.Namespace) -> list[Policy]:
-    return load_policies(args.policies, config=load_config(args.config))
+    config = load_config(args.config)
+    for message, where in config.deprecations:
+        print(f"stormproof: warning: {where}: {message}", file=sys.stderr)
+    return load_policies(args.policies, config=config)
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
     from scanner.report.baseline import apply_baseline, load_baseline
-    from scanner.report.context import build_scan_report
+    from scanner.report.context import ReportWarning, build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.scenarios_json import FILE_NAME as SCENARIOS_NAME
@@ -157,9 +157,11 @@ def run(args: argparse.Namespace) -> int:
         evaluation = evaluate(model, policies)
         if waivers is not None:
             apply_waivers(evaluation.findings, waivers)
-        report = build_scan_report(
-            evaluation, model, warnings=list(waivers.warnings) if waivers else []
-        )
+        warnings = [
+            ReportWarning(message, where.path, where.line) for message, where in config.deprecations
+        ]
+        warnings += list(waivers.warnings) if waivers else []
+        report = build_scan_report(evaluation, model, warnings=warnings)
         attach_scenarios(report, scenarios, redact_accounts=args.redact_accounts)
         del model, evaluation, scenarios
         if baseline is not None:

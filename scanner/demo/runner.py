@@ -78,7 +78,8 @@ def run_demo(
         )
         return ExitCode.INCOMPLETE
     stream.write(
-        "\nstormproof demo: scanned a mock two-account, two-Region estate (no AWS account, no network).\n"
+        "\nstormproof demo: scanned a mock two-account, two-Region estate "
+        "(no AWS account, no network).\n"
         f"  Open the report: {report.as_uri()}\n"
         f"  The estate is non-compliant on purpose: a real `stormproof scan` would exit "
         f"{int(code)} ({SCAN_EXIT_MEANING[code]}); the demo exits 0 because it ran.\n"

@@ -5,7 +5,8 @@ default: account ``111122223333``, Region ``us-east-1``, a zone catalog with
 three Availability Zones, two Local Zones and a Wavelength Zone, ARNs built the
 way AWS builds them, empty tags, required fields filled. References by name
 (``load_balancer_arns: [web]``, ``target_group_arns: [api]``) become the ARN of
-that resource in the same unit. The result must validate against
+that resource in the same unit. AWS Backup defaults are in
+:mod:`scanner.engine.backup_fragments`. The result must validate against
 ``schemas/snapshot.schema.json``; the test runner checks.
 """
 
@@ -18,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from scanner import __version__
+from scanner.engine.backup_fragments import BACKUP_EXPANDERS, BACKUP_KEYS_WITHOUT_ID
 from scanner.model.link.timeparse import parse_time
 
 DEFAULT_ACCOUNT = "111122223333"
@@ -139,7 +141,8 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
     resources: dict[str, list[Record]] = {}
     for key, records in (unit.get("resources") or {}).items():
         if not isinstance(records, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("id"), str) for r in records
+            isinstance(r, dict) and (isinstance(r.get("id"), str) or key in BACKUP_KEYS_WITHOUT_ID)
+            for r in records
         ):
             raise FragmentError(f"resources.{key} must be a list of records, each with a string id")
         expander = _EXPANDERS.get(key)
@@ -362,4 +365,5 @@ _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "load_balancers": _load_balancer,
     "target_groups": _target_group,
     "dlm_policies": _dlm_policy,
+    **BACKUP_EXPANDERS,
 }

@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from scanner.engine.renamed import current_id, deprecation
 from scanner.engine.results import Finding
 from scanner.engine.yaml_source import check_yaml_size, describe_yaml_error
 from scanner.errors import InputError, Location
@@ -107,8 +108,11 @@ def load_waivers(path: str | os.PathLike[str], *, today: dt.date) -> WaiverFile:
                 )
             )
             continue
+        renamed = deprecation(entry["policy"])
+        if renamed is not None:
+            warnings.append(ReportWarning(f"waiver #{index + 1}: {renamed}", source, line))
         waiver = Waiver(
-            policy=entry["policy"],
+            policy=current_id(entry["policy"]),
             resource=entry["resource"],
             reason=entry["reason"].strip(),
             owner=entry["owner"].strip(),

@@ -166,7 +166,13 @@ def test_joins(model) -> None:
         {"type": "launch_configuration", "id": "lc", "account": "111122223333"},
     ]
     assert image["copies"] == [
-        {"id": "ami-2", "account": "111122223333", "region": "us-west-2", "via": "source_image"}
+        {
+            "id": "ami-2",
+            "account": "111122223333",
+            "region": "us-west-2",
+            "via": "source_image",
+            "time": "2025-12-16T12:00:00Z",
+        }
     ]
     snapshot = doc(model, "snapshot", "snap-1")["facts"]
     assert snapshot["image_ids"] == ["ami-1"]

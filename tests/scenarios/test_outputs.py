@@ -70,11 +70,19 @@ def test_scan_writes_scenarios_json_and_lists_the_worst_domains(
         ("asg/web", "down"),
         ("i-b", "down"),
     ]
-    assert first["data"][0]["id"] == "i-b" or first["data"][0]["lost"] is None
-    assert document["protection_known"] is False and document["notes"]
+    # nothing backs either up: both are lost with the zone
+    assert [(d["id"], d["lost"], d["window_hours"]) for d in first["data"]] == [
+        ("vol-a", True, None),
+        ("i-b", True, None),
+    ]
+    assert first["totals"]["gib_lost"] == 30
+    assert document["protection_known"] is True and document["notes"] == []
     terminal = capsys.readouterr().out
     assert "worst failure domains (scenarios.json)" in terminal
-    line = f"  1. zone use1-az4 (us-east-1a in {A}, us-east-1c in {B}): 2 workload(s) down"
+    line = (
+        f"  1. zone use1-az4 (us-east-1a in {A}, us-east-1c in {B}): 2 workload(s) down, "
+        "data lost: 1 volume(s) (30 GiB) and 1 instance(s)"
+    )
     assert line in terminal
     summary = (out / "summary.md").read_text()
     assert "### Worst failure domains" in summary
@@ -108,16 +116,14 @@ def test_scenarios_command_ranking_one_domain_and_json(snapshot_file: Path, caps
     assert cli.main(["scenarios", "--snapshot", str(snapshot_file)]) == ExitCode.CLEAN
     ranking = capsys.readouterr().out.splitlines()
     assert ranking[0].startswith("  1. zone use1-az4 (")
-    assert any(
-        line.endswith(
-            "Region us-east-1: 2 workload(s) down, no data lost, 2 data window(s) unknown"
-        )
-        for line in ranking
+    assert ranking[1] == (
+        "  2. Region us-east-1: 2 workload(s) down, data lost: 1 volume(s) (30 GiB) and "
+        "1 instance(s)"
     )
     assert cli.main(["scenarios", "--snapshot", str(snapshot_file), "--domain", "use1-az4"]) == 0
     text = capsys.readouterr().out
     assert "down      Auto Scaling group web (111111111111/us-east-1): 0% capacity left" in text
-    assert "volume   vol-a 30 GiB (111111111111): unknown" in text
+    assert "volume   vol-a 30 GiB (111111111111): LOST (no backup outside the domain)" in text
     code = cli.main(
         ["scenarios", "--snapshot", str(snapshot_file), "--domain", "us-east-1c", "--json"]
     )

@@ -12,10 +12,13 @@ from operator import itemgetter
 from typing import Any
 
 from scanner.model.link.copies import link_copies
-from scanner.model.link.dlm import link_dlm
+from scanner.model.link.dlm import link_dlm_policies
 from scanner.model.link.fleets import DEFAULT_FLEET_TAG_KEYS, build_fleets
 from scanner.model.link.index import Index, documents_from_snapshot
 from scanner.model.link.placement import link_placement
+from scanner.model.link.protection import link_protection
+from scanner.model.link.recovery_points import RecoveryPoints
+from scanner.model.link.timeparse import parse_time
 from scanner.model.link.usage import link_usage
 from scanner.model.link.zones import ZoneCatalog
 from scanner.model.linked import LinkedModel
@@ -42,8 +45,10 @@ def link_snapshot(
     zones = ZoneCatalog(snapshot)
     link_placement(index, zones)
     link_usage(index)
-    link_dlm(index)
-    link_copies(index)
+    link_dlm_policies(index)
+    recovery_points = RecoveryPoints(index)
+    link_copies(index, recovery_points, parse_time(snapshot.get("finished_at")))
+    link_protection(index, recovery_points)
     resources["fleet"] = build_fleets(index, zones, tuple(fleet_tag_keys))
     for documents in resources.values():
         documents.sort(key=_DOCUMENT_ORDER)

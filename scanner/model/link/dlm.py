@@ -1,12 +1,28 @@
-"""Which enabled DLM policies cover each volume and instance.
+"""Amazon Data Lifecycle Manager: which policy schedules protect each volume and instance.
 
-The semantics (Amazon Data Lifecycle Manager): a policy covers a resource when
-it is ENABLED, its resource type matches (VOLUME policies by the volume's tags;
-INSTANCE policies by the instance's tags, covering its volumes too), one of its
-target tags equals one of the resource's tags (key and value), and its
-resource locations include where the resource lives (CLOUD, LOCAL_ZONE,
-OUTPOST). An enabled default policy covers every resource of its type in its
-Region that its exclusions do not exclude (default policies skip Outposts).
+A policy covers a resource when it is ENABLED, its resource type matches
+(VOLUME policies by the volume's tags; INSTANCE policies by the instance's
+tags, covering its attached volumes too), one of its target tags equals one of
+the resource's tags (key and value), and its resource locations include where
+the resource lives (CLOUD, LOCAL_ZONE, OUTPOST). An enabled default policy
+covers every resource of its type in its Region that its exclusions do not
+exclude; default policies do not cover resources on an Outpost. A custom
+INSTANCE snapshot policy's ``Parameters`` leave out the boot volume
+(``ExcludeBootVolume``) or data volumes with given tags
+(``ExcludeDataVolumeTags``). An AMI of an instance includes its attached
+volumes, which AWS's own default snapshot policy therefore treats as backed up.
+
+Each schedule is a source of its own: its ``CreateRule.Location`` decides where
+its snapshots live (CLOUD, the default, in the Region; LOCAL_ZONE in the
+resource's Local Zone; OUTPOST_LOCAL on its Outpost) and its copy rules are its
+own, not the policy's.
+
+- https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-lifecycle.html
+- https://docs.aws.amazon.com/ebs/latest/userguide/ami-policy.html
+- https://docs.aws.amazon.com/ebs/latest/userguide/default-policies.html
+- https://docs.aws.amazon.com/dlm/latest/APIReference/API_CreateRule.html
+- https://docs.aws.amazon.com/dlm/latest/APIReference/API_Parameters.html
+- https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html
 """
 
 from __future__ import annotations
@@ -14,77 +30,175 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.model.link.index import Document, Index
-from scanner.model.link.zones import resource_location
+from scanner.model.link.schedules import dlm_interval_hours
 
 SNAPSHOT_POLICY = "EBS_SNAPSHOT_MANAGEMENT"
 AMI_POLICY = "IMAGE_MANAGEMENT"
+CLOUD, LOCAL_ZONE, OUTPOST = "CLOUD", "LOCAL_ZONE", "OUTPOST"
+# CreateRule.Location -> where the snapshots live (protection fact vocabulary)
+_CREATED_AT = {"CLOUD": "region", "LOCAL_ZONE": "zone", "OUTPOST_LOCAL": "outpost"}
 
 
-def link_dlm(index: Index) -> None:
+def link_dlm_policies(index: Index) -> None:
     for policy in index.of_type("dlm_policy"):
         policy["facts"].update(
             {
                 "enabled": policy.get("state") == "ENABLED",
-                "region_located": policy.get("default_policy", False)
-                or "CLOUD" in _locations(policy),
-                "cross_region_copy_regions": copy_target_regions(policy),
+                "region_located": creates_in_region(policy),
+                "cross_region_copy_regions": region_copy_target_regions(policy),
             }
         )
-    candidates = _Candidates(index)
-    for instance in index.of_type("instance"):
-        policies = candidates.of(instance, "INSTANCE")
-        location = resource_location(instance["facts"].get("zone"))
-        covering = [p for p in policies if covers(p, "INSTANCE", instance, location)]
-        instance["facts"]["dlm"] = _by_policy_type(covering)
-    for volume in index.of_type("volume"):
-        _link_volume(volume, index, candidates.of(volume, "VOLUME"))
 
 
-class _Candidates:
-    """The enabled policies of a unit that target a resource type: computed once per unit."""
+def creates_in_region(policy: Document) -> bool:
+    """A default policy, or one with a schedule that creates its snapshots in the Region.
+
+    A LOCAL_ZONE or OUTPOST policy's schedule creates in the Region when its
+    ``CreateRule.Location`` is CLOUD or omitted (CLOUD is the default).
+    """
+    if policy.get("default_policy"):
+        return True
+    return any(_created_at(schedule) == "region" for schedule in policy.get("schedules", []))
+
+
+def region_copy_target_regions(policy: Document) -> list[str]:
+    """Regions the policy's Region-created backups are copied to (its own Region excluded)."""
+    if policy.get("default_policy"):
+        regions = set(policy.get("cross_region_copy_targets") or [])
+    else:
+        regions = set()
+        for schedule in policy.get("schedules", []):
+            if _created_at(schedule) == "region":
+                regions.update(schedule_copy_regions(schedule))
+    regions.discard(policy["region"])
+    return sorted(regions)
+
+
+def schedule_copy_regions(schedule: dict[str, Any]) -> list[str]:
+    """A schedule's cross-Region copy targets; an Outpost ARN target is not a Region."""
+    regions = set()
+    for rule in schedule.get("cross_region_copy_rules") or []:
+        target = rule.get("target_region") or rule.get("target")
+        if target and not target.startswith("arn:"):
+            regions.add(target)
+    return sorted(regions)
+
+
+def _created_at(schedule: dict[str, Any]) -> str:
+    create = schedule.get("create_rule") or {}
+    return _CREATED_AT.get(create.get("location") or "CLOUD", "region")
+
+
+class DlmSources:
+    """Enabled policies per unit and resource type, computed once; sources per resource."""
 
     def __init__(self, index: Index):
         self._index = index
         self._found: dict[tuple[str, str, str], list[Document]] = {}
 
-    def of(self, resource: Document, resource_type: str) -> list[Document]:
+    def for_instance(self, instance: Document, location: str | None) -> list[dict[str, Any]]:
+        """Sources protecting an instance: INSTANCE snapshot policies and AMI policies."""
+        sources: list[dict[str, Any]] = []
+        for policy in self._candidates(instance, "INSTANCE"):
+            if covers(policy, "INSTANCE", instance, location):
+                sources.extend(policy_sources(policy))
+        return sources
+
+    def for_volume(
+        self, volume: Document, location: str | None, instances: list[Document]
+    ) -> list[dict[str, Any]]:
+        """VOLUME policies by its tags; its instances' snapshot policies (less their
+        Parameters' exclusions) and AMI policies."""
+        sources: list[dict[str, Any]] = []
+        for policy in self._candidates(volume, "VOLUME"):
+            if covers(policy, "VOLUME", volume, location):
+                sources.extend(policy_sources(policy))
+        for instance in instances:
+            instance_location = location
+            for policy in self._candidates(instance, "INSTANCE"):
+                if not covers(policy, "INSTANCE", instance, instance_location):
+                    continue
+                if policy.get("policy_type") == SNAPSHOT_POLICY and _left_out(policy, volume):
+                    continue
+                sources.extend(policy_sources(policy))
+        return sources
+
+    def _candidates(self, resource: Document, resource_type: str) -> list[Document]:
         key = (resource["account"], resource["region"], resource_type)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = [
                 policy
                 for policy in self._index.in_unit("dlm_policy", key[0], key[1])
-                if policy.get("state") == "ENABLED" and resource_type in _resource_types(policy)
+                if policy.get("state") == "ENABLED"
+                and resource_type in _resource_types(policy)
+                and policy.get("policy_type") in (SNAPSHOT_POLICY, AMI_POLICY)
             ]
         return found
 
 
-def _link_volume(volume: Document, index: Index, policies: list[Document]) -> None:
-    location = resource_location(volume["facts"].get("zone"))
-    covering = [p for p in policies if covers(p, "VOLUME", volume, location)]
-    coverage = _by_policy_type(covering)
-    snapshot_ids, ami_ids = set(coverage["snapshot_policy_ids"]), set(coverage["ami_policy_ids"])
-    for instance_id in volume["facts"].get("attached_instance_ids", []):
-        instance = index.get("instance", volume["account"], volume["region"], instance_id)
-        if instance is not None:
-            snapshot_ids.update(instance["facts"]["dlm"]["snapshot_policy_ids"])
-            ami_ids.update(instance["facts"]["dlm"]["ami_policy_ids"])
-    volume["facts"]["dlm"] = {
-        "snapshot_policy_ids": sorted(snapshot_ids),
-        "ami_policy_ids": sorted(ami_ids),
-    }
+def policy_sources(policy: Document) -> list[dict[str, Any]]:
+    """One protection source per schedule (a default policy is one source)."""
+    kind = "dlm-ami" if policy.get("policy_type") == AMI_POLICY else "dlm-snapshot"
+    base = {"kind": kind, "id": policy["id"], "arn": policy["arn"], "copy_accounts": []}
+    if policy.get("default_policy"):
+        days = policy.get("create_interval") or 1  # CreateInterval: days, default 1
+        regions = set(policy.get("cross_region_copy_targets") or []) - {policy["region"]}
+        return [
+            {
+                **base,
+                "rule": None,
+                "interval_hours": float(days) * 24,
+                "locations": ["region"],
+                "copy_regions": sorted(regions),
+            }
+        ]
+    return [
+        {
+            **base,
+            "rule": schedule.get("name"),
+            "interval_hours": dlm_interval_hours(schedule.get("create_rule")),
+            "locations": [_created_at(schedule)],
+            "copy_regions": sorted(set(schedule_copy_regions(schedule)) - {policy["region"]}),
+        }
+        for schedule in policy.get("schedules", [])
+    ]
 
 
-def covers(policy: Document, resource_type: str, resource: Document, location: str) -> bool:
-    """Whether ``policy`` targets ``resource`` (a VOLUME or an INSTANCE) living at ``location``."""
+def covers(policy: Document, resource_type: str, resource: Document, location: str | None) -> bool:
+    """Whether ``policy`` targets ``resource`` (a VOLUME or an INSTANCE) living at ``location``.
+
+    ``location`` is CLOUD, LOCAL_ZONE, OUTPOST, or None when its zone's type is
+    unknown: then only a policy for both CLOUD and LOCAL_ZONE surely covers it.
+    """
     if policy.get("state") != "ENABLED" or resource_type not in _resource_types(policy):
         return False
     tags: dict[str, str] = resource.get("tags") or {}
     if policy.get("default_policy"):
-        return location != "OUTPOST" and not _excluded(policy, resource_type, resource, tags)
-    if location not in _locations(policy):
+        return location != OUTPOST and not _excluded(policy, resource_type, resource, tags)
+    locations = _locations(policy)
+    if location is None:
+        if not {CLOUD, LOCAL_ZONE} <= set(locations):
+            return False
+    elif location not in locations:
         return False
     return any(tags.get(tag["key"]) == tag["value"] for tag in policy.get("target_tags", []))
+
+
+def _left_out(policy: Document, volume: Document) -> bool:
+    """An INSTANCE snapshot policy's Parameters leave this attached volume out.
+
+    A volume whose boot status is unknown stays covered: AWS decides, we cannot.
+    """
+    parameters: dict[str, Any] = policy.get("parameters") or {}
+    boot = volume["facts"].get("boot")
+    if parameters.get("exclude_boot_volume") and boot is True:
+        return True
+    excluded_tags = parameters.get("exclude_data_volume_tags") or []
+    if boot is False and excluded_tags:
+        tags = volume.get("tags") or {}
+        return any(tags.get(tag["key"]) == tag["value"] for tag in excluded_tags)
+    return False
 
 
 def _excluded(
@@ -112,25 +226,4 @@ def _resource_types(policy: Document) -> list[str]:
 
 
 def _locations(policy: Document) -> list[str]:
-    return policy.get("resource_locations") or ["CLOUD"]  # AWS's default is CLOUD
-
-
-def _by_policy_type(policies: list[Document]) -> dict[str, list[str]]:
-    return {
-        "snapshot_policy_ids": sorted(
-            p["id"] for p in policies if p.get("policy_type") == SNAPSHOT_POLICY
-        ),
-        "ami_policy_ids": sorted(p["id"] for p in policies if p.get("policy_type") == AMI_POLICY),
-    }
-
-
-def copy_target_regions(policy: Document) -> list[str]:
-    """Regions the policy copies to: schedules' cross-Region rules and default-policy targets."""
-    regions = set(policy.get("cross_region_copy_targets") or [])
-    for schedule in policy.get("schedules", []):
-        for rule in schedule.get("cross_region_copy_rules") or []:
-            target = rule.get("target_region") or rule.get("target")
-            if target and not target.startswith("arn:"):  # an Outpost ARN is not a Region
-                regions.add(target)
-    regions.discard(policy["region"])
-    return sorted(regions)
+    return policy.get("resource_locations") or [CLOUD]  # AWS's default is CLOUD

@@ -48,6 +48,24 @@ _COPY_FACTS = (
         "copy_of", (), "the source {id, region, via} when this is a copy made from another Region"
     ),
     Fact("dlm_policy_id", (), "the DLM policy that created it (tag aws:dlm:lifecycle-policy-id)"),
+    Fact(
+        "recovery_point_arn",
+        _deps("backup_recovery_point"),
+        "the AWS Backup recovery point it is, when AWS Backup made it; else null",
+    ),
+)
+
+_PROTECTION_DEPS = (
+    *_deps("dlm_policy", "backup_plan", "backup_region_settings", "backup_protected_resource"),
+    *_deps("snapshot", "image", "backup_recovery_point", reach=SCAN),  # copies anywhere
+    *_deps(ZONE),
+)
+_PROTECTION = (
+    "what protects it: covered, sources [{kind (dlm-snapshot, dlm-ami, backup), id, arn, "
+    "rule, interval_hours, locations, copy_regions, copy_accounts}], interval_hours (the "
+    "smallest), locations (zone, outpost, region, other-region, other-account), newest, "
+    "newest_outside_zone, newest_outside_region (each a backup {id, arn, kind, time, region, "
+    "account, location} or null), copy_regions"
 )
 
 FACTS: dict[str, tuple[Fact, ...]] = {
@@ -60,12 +78,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "asg_managed", _deps("auto_scaling_group"), "whether an Auto Scaling group manages it"
         ),
         Fact("ebs_backed", (), "whether its root device is EBS"),
-        Fact(
-            "dlm",
-            _deps("dlm_policy", ZONE),
-            "enabled DLM policies covering it: snapshot_policy_ids (INSTANCE snapshot policies), "
-            "ami_policy_ids (AMI policies, default AMI policy included)",
-        ),
+        Fact("protection", _PROTECTION_DEPS, _PROTECTION),
     ),
     "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),
     "volume": (
@@ -74,12 +87,11 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("attached_instance_ids", (), "instances it is attached to"),
         Fact("boot", _deps("instance"), "attached as an instance's root device; null if unknown"),
         Fact(
-            "dlm",
-            _deps("dlm_policy", "instance", ZONE),
-            "enabled DLM policies covering it: snapshot_policy_ids (VOLUME policies by its tags, "
-            "INSTANCE policies by its instance's tags, the default snapshot policy), "
-            "ami_policy_ids (AMI policies covering its instance)",
+            "deleted_with_asg_instance",
+            _deps("instance", "auto_scaling_group"),
+            "attached with DeleteOnTermination to an instance an Auto Scaling group manages",
         ),
+        Fact("protection", (*_PROTECTION_DEPS, *_deps("instance")), _PROTECTION),
         Fact(
             "newest_snapshot",
             _deps("snapshot"),
@@ -92,28 +104,36 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("image_ids", _deps("image"), "AMIs in its Region that it backs"),
         Fact(
             "copies",
-            _deps("snapshot", "image", reach=SCAN),
-            "its copies in other Regions {id, account, region, via}",
+            _deps("snapshot", "image", "backup_recovery_point", reach=SCAN),
+            "its copies in other Regions {id, account, region, via, time}",
         ),
         Fact(
             "copy_regions",
-            (*_deps("snapshot", "image", reach=SCAN), *_deps("dlm_policy")),
-            "other Regions holding a copy: observed copies, copies of AMIs it backs, and the "
-            "cross-Region copy targets of the DLM policy that created it",
+            (
+                *_deps("snapshot", "image", "backup_recovery_point", reach=SCAN),
+                *_deps("dlm_policy", "backup_plan"),
+            ),
+            "other Regions holding a copy: observed copies, copies of AMIs it backs, the live "
+            "cross-Region copies of the DLM schedule that created it, and AWS Backup's copy "
+            "actions and copies of the recovery point it is",
         ),
     ),
     "image": (
         *_COPY_FACTS,
         Fact(
             "copies",
-            _deps("image", reach=SCAN),
-            "its copies in other Regions {id, account, region, via}",
+            _deps("image", "backup_recovery_point", reach=SCAN),
+            "its copies in other Regions {id, account, region, via, time}",
         ),
         Fact(
             "copy_regions",
-            (*_deps("image", reach=SCAN), *_deps("dlm_policy")),
-            "other Regions holding a copy: observed copies and the cross-Region copy targets of "
-            "the DLM policy that created it",
+            (
+                *_deps("image", "backup_recovery_point", reach=SCAN),
+                *_deps("dlm_policy", "backup_plan"),
+            ),
+            "other Regions holding a copy: observed copies, the live cross-Region copies of the "
+            "DLM schedule that created it, and AWS Backup's copy actions and copies of the "
+            "recovery point it is",
         ),
         Fact(
             "in_use",
@@ -173,13 +193,33 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     ),
     "dlm_policy": (
         Fact("enabled", (), "state is ENABLED"),
-        Fact("region_located", (), "backs up resources in the Region (CLOUD, or a default policy)"),
+        Fact(
+            "region_located",
+            (),
+            "creates backups in the Region: a default policy, or a schedule whose create rule's "
+            "location is CLOUD (the default, also for LOCAL_ZONE and OUTPOST policies)",
+        ),
         Fact(
             "cross_region_copy_regions",
             (),
-            "Regions its schedules (or default-policy targets) copy to, its own Region excluded",
+            "Regions its Region-created backups are copied to by their schedules' copy rules (or "
+            "a default policy's targets), its own Region excluded",
         ),
     ),
+    # AWS Backup records: observations that the protection fact of volumes and instances reads.
+    "backup_plan": (
+        Fact(
+            "selected_resource_count",
+            _deps("backup_plan", "instance", "volume", "backup_region_settings"),
+            "observed EC2 instances and EBS volumes its selections select",
+        ),
+        Fact("copy_regions", (), "other Regions its rules' copy actions copy to"),
+        Fact("selections_known", (), "its selections could be read (else coverage is unknown)"),
+    ),
+    "backup_vault": (),
+    "backup_recovery_point": (),
+    "backup_protected_resource": (),
+    "backup_region_settings": (),
     "fleet": (
         Fact(
             "zones",
@@ -218,7 +258,6 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "objective",
             (
                 *_deps(
-                    ZONE,
                     "subnet",
                     "instance",
                     "volume",
@@ -227,7 +266,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
                     "load_balancer",
                     "target_group",
                 ),
-                *_deps("dlm_policy", "snapshot", "image", reach=SCAN),
+                *_PROTECTION_DEPS,
             ),
             "the objective (rpo_hours, survive, source) and its verdict in every failure "
             "scenario: met (true, false, or null when a window is unknown), breaches "

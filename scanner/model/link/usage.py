@@ -61,12 +61,29 @@ def _link_volumes(index: Index) -> None:
                 "in_use": volume.get("state") == "in-use" or bool(attachments),
                 "attached_instance_ids": sorted({a["instance_id"] for a in attachments}),
                 "boot": _is_boot_volume(volume, index),
+                "deleted_with_asg_instance": _deleted_with_asg_instance(volume, index),
                 "newest_snapshot": None
                 if latest is None
                 else {"id": latest["id"], "start_time": latest.get("start_time")},
                 "snapshot_count": counts.get(key, 0),
             }
         )
+
+
+def _deleted_with_asg_instance(volume: Document, index: Index) -> bool:
+    """Attached with ``DeleteOnTermination`` to an instance an Auto Scaling group manages:
+    the group replaces the instance and the volume goes with it, by design.
+    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html
+    """
+    for attachment in volume.get("attachments", []):
+        if not attachment.get("delete_on_termination"):
+            continue
+        instance = index.get(
+            "instance", volume["account"], volume["region"], attachment["instance_id"]
+        )
+        if instance is not None and instance["facts"].get("asg_managed"):
+            return True
+    return False
 
 
 def _started(snapshot: Document) -> tuple:

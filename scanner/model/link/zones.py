@@ -74,11 +74,21 @@ def _looks_like_az(region: str, name: str) -> bool:
     return re.fullmatch(re.escape(region) + r"[a-z]", name) is not None
 
 
-def resource_location(zone: dict[str, Any] | None) -> str:
-    """Where DLM considers a resource to live: CLOUD, LOCAL_ZONE or OUTPOST."""
+def resource_location(zone: dict[str, Any] | None, outpost_arn: str | None = None) -> str | None:
+    """Where DLM considers a resource to live: CLOUD, LOCAL_ZONE or OUTPOST; None if unknown.
+
+    A resource with an ``OutpostArn`` lives on that Outpost whatever its zone; a
+    zone whose type is unknown (an older response without ``ZoneType`` that its
+    group name does not settle) leaves the location unknown, not CLOUD.
+    """
+    if outpost_arn:
+        return "OUTPOST"
     if zone is None:
         return "CLOUD"
-    return _LOCATION_BY_ZONE_TYPE.get(zone.get("type") or "", "CLOUD")
+    zone_type = zone.get("type")
+    if zone_type is None:
+        return None
+    return _LOCATION_BY_ZONE_TYPE.get(zone_type, "CLOUD")
 
 
 def zone_facts(zones: list[dict[str, Any]]) -> dict[str, Any]:
