@@ -293,8 +293,27 @@ def test_the_scenarios_show_a_zone_two_accounts_name_differently(demo: DemoRun) 
     assert {w["id"]: w["outcome"] for w in lax["workloads"]}["tag/Service=game-session"] == "down"
     parent = by_id[lax["domain"]["parent_id"]]
     assert {w["id"]: w["outcome"] for w in parent["workloads"]}["asg/shop-edge"] == "at-risk"
-    [breach] = [
-        f for f in demo.findings()["findings"] if f["policy_id"] == "recovery-objective-not-met"
+    breaches = {
+        f["resource_id"].split("-")[0]: f
+        for f in demo.findings()["findings"]
+        if f["policy_id"] == "recovery-objective-not-met"
+    }
+    assert {f["account"] for f in breaches.values()} == {"444455556666"}
+    zone = f"{batch['domain']['id']} (us-east-1b)"
+    assert f": down if {zone} fails; objective: survive a zone." in breaches["i"]["message"]
+    # the ledger's root volume has no backup at all: lost with the zone, beyond its RPO
+    assert f"data lost if {zone} fails (no backup outside it)" in breaches["vol"]["message"]
+    # a Region failure loses the ledger's data volume: its snapshot was never copied
+    region = by_id["us-east-1"]
+    lost = {d["id"] for d in region["data"] if d["lost"] and d["account"] == "444455556666"}
+    with gzip.open(demo.output / "snapshot.json.gz", "rt", encoding="utf-8") as handle:
+        snapshot = json.load(handle)
+    [ledger_data] = [
+        v["id"]
+        for unit in snapshot["units"]
+        for v in unit["resources"]["volumes"]
+        if v["tags"].get("Name") == "ledger-data"
     ]
-    assert breach["account"] == "444455556666"
-    assert f"is down if {batch['domain']['id']} (us-east-1b) fails" in breach["message"]
+    assert ledger_data in lost
+    in_zone = next(d for d in batch["data"] if d["id"] == ledger_data)
+    assert (in_zone["lost"], in_zone["window_hours"]) == (False, 6.0)  # the snapshot is Regional

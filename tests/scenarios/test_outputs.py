@@ -91,7 +91,7 @@ def test_scan_writes_scenarios_json_and_lists_the_worst_domains(
     [objective] = [f for f in findings if f["policy_id"] == "recovery-objective-not-met"]
     assert objective["resource_id"] == "asg/web"
     assert objective["message"] == (
-        "Auto Scaling group web is down if use1-az4 (us-east-1a) fails; objective: survive a zone."
+        "Auto Scaling group web: down if use1-az4 (us-east-1a) fails; objective: survive a zone."
     )
 
 
