@@ -55,99 +55,113 @@ class DataItem:
 
 
 UNKNOWN = Window(None, None, None, "unknown")
+_LOST = Window(None, True, None, "none")
+
+
+class _Clock:
+    """Hours from a backup's time to the snapshot's; each distinct time string parsed once."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self._hours: dict[str, float | None] = {}
+
+    def hours(self, backup: dict[str, Any] | None) -> float | None:
+        if not backup:
+            return None
+        text = backup.get("time")
+        if not isinstance(text, str):
+            return None
+        if text not in self._hours:
+            moment = parse_time(text)
+            self._hours[text] = (
+                None
+                if moment is None
+                else round(max(0.0, (self.now - moment).total_seconds() / 3600), 2)
+            )
+        return self._hours[text]
 
 
 def build_data_items(
     model: Any, now: datetime, scanned_regions: Iterable[str], scanned_accounts: Iterable[str]
 ) -> list[DataItem]:
     regions, accounts = frozenset(scanned_regions), frozenset(scanned_accounts)
+    clock = _Clock(now)
     items: list[DataItem] = []
     for kind, gone in (("volume", _GONE_VOLUME), ("instance", _GONE_INSTANCE)):
+        is_volume = kind == "volume"
         for doc in model.of_type(kind):
             if doc.get("state") in gone:
                 continue
             facts = doc["facts"]
             zone = facts.get("zone")
-            protection = facts.get("protection")
+            account = doc["account"]
+            in_zone, in_region = windows(facts.get("protection"), clock, regions, accounts)
             items.append(
                 DataItem(
                     kind,
                     doc["id"],
                     doc["arn"],
-                    doc["account"],
+                    account,
                     doc["region"],
-                    zone_key(doc["account"], zone),
+                    zone_key(account, zone),
                     zone.get("name") if zone else None,
-                    doc.get("size_gib") if kind == "volume" else None,
-                    zone_window(protection, now, regions, accounts),
-                    region_window(protection, now, regions),
+                    doc.get("size_gib") if is_volume else None,
+                    in_zone,
+                    in_region,
                     doc,
                 )
             )
     return items
 
 
-def _hours(now: datetime, backup: dict[str, Any] | None) -> float | None:
-    moment = parse_time((backup or {}).get("time"))
-    if moment is None:
-        return None
-    return round(max(0.0, (now - moment).total_seconds() / 3600), 2)
-
-
 def _window(
-    observed: float | None, scheduled: list[float | None], surviving_intervals: list[float]
+    observed: float | None, scheduled: list[float | None], surviving: list[float]
 ) -> Window:
-    worst = min(surviving_intervals) if surviving_intervals else None
+    worst = min(surviving) if surviving else None
     known = [hours for hours in scheduled if hours is not None]
     if observed is not None:
-        known.append(observed)
+        if not known or observed <= min(known):
+            return Window(observed, False, worst, "newest-backup")
+        return Window(min(known), False, worst, "copy-schedule")
     if known:
-        basis = (
-            "newest-backup" if observed is not None and observed <= min(known) else "copy-schedule"
-        )
-        return Window(min(known), False, worst, basis)
+        return Window(min(known), False, worst, "copy-schedule")
     if scheduled:  # a copy rule to an unscanned place whose schedule has no interval
         return Window(None, False, worst, "copy-schedule")
-    return Window(None, True, worst, "none")
+    return Window(None, True, worst, "none") if worst is not None else _LOST
 
 
-def zone_window(
+def windows(
     protection: dict[str, Any] | None,
-    now: datetime,
+    clock: _Clock,
     regions: frozenset[str],
     accounts: frozenset[str],
-) -> Window:
+) -> tuple[Window, Window]:
+    """The (zone, Region) windows of one volume or instance, in one pass over its sources."""
     if not isinstance(protection, dict):
-        return UNKNOWN
-    scheduled, surviving = [], []
-    for source in protection.get("sources") or []:
+        return UNKNOWN, UNKNOWN
+    sources = protection.get("sources") or ()
+    outside_zone = protection.get("newest_outside_zone")
+    outside_region = protection.get("newest_outside_region")
+    zone_scheduled: list[float | None] = []
+    zone_surviving: list[float] = []
+    region_scheduled: list[float | None] = []
+    region_surviving: list[float] = []
+    for source in sources:
         interval = source.get("interval_hours")
-        copies = source.get("copy_regions") or []
-        other_accounts = source.get("copy_accounts") or []
-        outlives = "region" in (source.get("locations") or []) or copies or other_accounts
-        if outlives and interval is not None:
-            surviving.append(interval)
-        unscanned = [r for r in copies if r not in regions] + [
-            a for a in other_accounts if a not in accounts
-        ]
-        if unscanned:
-            scheduled.append(interval)
-    observed = _hours(now, protection.get("newest_outside_zone"))
-    return _window(observed, scheduled, surviving)
-
-
-def region_window(
-    protection: dict[str, Any] | None, now: datetime, regions: frozenset[str]
-) -> Window:
-    if not isinstance(protection, dict):
-        return UNKNOWN
-    scheduled, surviving = [], []
-    for source in protection.get("sources") or []:
-        interval = source.get("interval_hours")
-        copies = source.get("copy_regions") or []
-        if copies and interval is not None:
-            surviving.append(interval)
-        if any(region not in regions for region in copies):
-            scheduled.append(interval)
-    observed = _hours(now, protection.get("newest_outside_region"))
-    return _window(observed, scheduled, surviving)
+        copies = source.get("copy_regions") or ()
+        other_accounts = source.get("copy_accounts") or ()
+        if interval is not None:
+            if copies:
+                region_surviving.append(interval)
+                zone_surviving.append(interval)
+            elif other_accounts or "region" in (source.get("locations") or ()):
+                zone_surviving.append(interval)
+        unscanned_region = any(region not in regions for region in copies)
+        if unscanned_region:
+            region_scheduled.append(interval)
+        if unscanned_region or any(account not in accounts for account in other_accounts):
+            zone_scheduled.append(interval)
+    return (
+        _window(clock.hours(outside_zone), zone_scheduled, zone_surviving),
+        _window(clock.hours(outside_region), region_scheduled, region_surviving),
+    )

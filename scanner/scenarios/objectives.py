@@ -77,6 +77,8 @@ class ObjectiveResolver:
 
     def resolve(self, tags: Mapping[str, str] | None, arn: str) -> Objective | None:
         tags = tags or {}
+        if not self.rules and RPO_TAG not in tags and SURVIVE_TAG not in tags:
+            return None  # the common case: no objective anywhere
         rpo: float | None = None
         survive: set[str] = set()
         sources = []

@@ -9,7 +9,7 @@ from typing import Any
 
 from scanner.model.link.facts import FACTS
 from scanner.model.link.gaps import CollectionGaps, describe_failure
-from scanner.scenarios.data_loss import DataItem, Window, build_data_items
+from scanner.scenarios.data_loss import UNKNOWN, DataItem, Window, build_data_items
 from scanner.scenarios.domains import KIND_ORDER, LOCAL_ZONE, ZONE, Domain, DomainCatalog
 from scanner.scenarios.objectives import ObjectiveResolver
 from scanner.scenarios.outcomes import (
@@ -101,14 +101,23 @@ def build_scenarios(
 
     items = build_data_items(model, now, regions, accounts)
     protection_known = False
+    zone_scenarios: dict[tuple[str, str], Scenario | None] = {}
+    region_scenarios: dict[str, Scenario] = {}
     for item in items:
-        protection_known = protection_known or item.zone_window.basis != "unknown"
+        protection_known = protection_known or item.zone_window is not UNKNOWN
         if item.zone is not None:
-            zone = item.document["facts"].get("zone") or {}
-            domain = catalog.zone(item.account, item.region, zone)
-            if domain is not None:
-                scenario_of(domain).data.append((item, item.zone_window))
-        scenario_of(catalog.region(item.region)).data.append((item, item.region_window))
+            key = (item.account, item.zone)
+            if key not in zone_scenarios:
+                zone = item.document["facts"].get("zone") or {}
+                domain = catalog.zone(item.account, item.region, zone)
+                zone_scenarios[key] = scenario_of(domain) if domain is not None else None
+            found = zone_scenarios[key]
+            if found is not None:
+                found.data.append((item, item.zone_window))
+        in_region = region_scenarios.get(item.region)
+        if in_region is None:
+            in_region = region_scenarios[item.region] = scenario_of(catalog.region(item.region))
+        in_region.data.append((item, item.region_window))
 
     for domain in catalog.shown():
         scenario_of(domain)
