@@ -65,9 +65,14 @@ class ScenarioReport:
         }
 
     def workloads(self, scenario: Scenario, limit: int | None = None) -> list[dict[str, Any]]:
+        return self.workloads_slice(scenario, 0, limit)
+
+    def workloads_slice(
+        self, scenario: Scenario, start: int, stop: int | None
+    ) -> list[dict[str, Any]]:
         t = self.transform
         out = []
-        for outcome in scenario.workloads[:limit]:
+        for outcome in scenario.workloads[start:stop]:
             w = outcome.workload
             out.append(
                 {
@@ -87,9 +92,12 @@ class ScenarioReport:
         return out
 
     def data(self, scenario: Scenario, limit: int | None = None) -> list[dict[str, Any]]:
+        return self.data_slice(scenario, 0, limit)
+
+    def data_slice(self, scenario: Scenario, start: int, stop: int | None) -> list[dict[str, Any]]:
         t = self.transform
         out = []
-        for item, window in scenario.data[:limit]:
+        for item, window in scenario.data[start:stop]:
             out.append(
                 {
                     "kind": item.kind,

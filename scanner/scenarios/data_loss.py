@@ -64,6 +64,7 @@ class _Clock:
     def __init__(self, now: datetime):
         self.now = now
         self._hours: dict[str, float | None] = {}
+        self._plain: dict[float | None, Window] = {None: _LOST}
 
     def hours(self, backup: dict[str, Any] | None) -> float | None:
         if not backup:
@@ -79,6 +80,14 @@ class _Clock:
                 else round(max(0.0, (self.now - moment).total_seconds() / 3600), 2)
             )
         return self._hours[text]
+
+    def plain(self, backup: dict[str, Any] | None) -> Window:
+        """The window of data with no schedule, shared by all data whose newest backup is as old."""
+        hours = self.hours(backup)
+        window = self._plain.get(hours)
+        if window is None:
+            window = self._plain[hours] = Window(hours, False, None, "newest-backup")
+        return window
 
 
 def build_data_items(
@@ -142,6 +151,8 @@ def windows(
     sources = protection.get("sources") or ()
     outside_zone = protection.get("newest_outside_zone")
     outside_region = protection.get("newest_outside_region")
+    if not sources:  # unscheduled (ad hoc snapshots, or none): windows from the newest alone
+        return clock.plain(outside_zone), clock.plain(outside_region)
     zone_scheduled: list[float | None] = []
     zone_surviving: list[float] = []
     region_scheduled: list[float | None] = []

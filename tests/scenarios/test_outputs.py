@@ -139,3 +139,21 @@ def test_scenarios_command_bad_domains_are_usage_errors(snapshot_file: Path, cap
     assert len(err) == 1 and "accounts map this zone name to different zones" in err[0]
     assert cli.main(["scenarios", "--snapshot", str(snapshot_file), "--domain", "mars-1"]) == 2
     assert "no such failure domain" in capsys.readouterr().err
+
+
+def test_scenarios_json_written_in_chunks_is_the_whole_document(monkeypatch) -> None:
+    import io
+
+    from scanner.model.link import link_snapshot
+    from scanner.report import scenarios_json
+    from scanner.report.scenarios_view import ScenarioReport
+    from scanner.scenarios import scenarios_for
+
+    monkeypatch.setattr(scenarios_json, "CHUNK", 1)
+    view = ScenarioReport(scenarios_for(link_snapshot(expand_fragment(ESTATE))))
+    handle = io.BytesIO()
+    scenarios_json.write_scenarios_json(view, handle)
+    whole = {**view.header(), "scenarios": [view.full(r, s) for r, s in view.ranked()]}
+    assert json.loads(handle.getvalue()) == whole
+    keys = list(json.loads(handle.getvalue())["scenarios"][0])
+    assert keys == sorted(keys)
