@@ -186,6 +186,12 @@ def _load_balancer_slots(
     account, region = lb["account"], lb["region"]
     enabled = set(lb["facts"].get("zone_names", []))
     lb_cross = lb["facts"].get("cross_zone")
+    # what linking worked out per target group (its setting, or the load balancer's)
+    effective = {
+        entry.get("target_group"): entry.get("enabled")
+        for entry in lb["facts"].get("cross_zone_target_groups") or []
+        if isinstance(entry, dict)
+    }
     slots: list[Slot] = []
     serving: set[str] = set()
     if kind == "classic_load_balancer":
@@ -199,6 +205,8 @@ def _load_balancer_slots(
                 continue
             cross = (group.get("attributes") or {}).get("load_balancing.cross_zone.enabled")
             cross_zone = lb_cross if cross not in ("true", "false") else cross == "true"
+            if group.get("name") in effective:
+                cross_zone = effective[group.get("name")]
             targets = [
                 (t["id"], t.get("zone"), t.get("health_state")) for t in group.get("targets", [])
             ]
