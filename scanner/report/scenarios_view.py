@@ -97,7 +97,7 @@ class ScenarioReport:
     def data_slice(self, scenario: Scenario, start: int, stop: int | None) -> list[dict[str, Any]]:
         t = self.transform
         out = []
-        for item, window in scenario.data[start:stop]:
+        for item, window in scenario.entries(start, stop):
             out.append(
                 {
                     "kind": item.kind,

@@ -10,7 +10,14 @@ from typing import Any
 from scanner.model.link.facts import FACTS
 from scanner.model.link.gaps import CollectionGaps, describe_failure
 from scanner.scenarios.data_loss import UNKNOWN, DataItem, Window, build_data_items
-from scanner.scenarios.domains import KIND_ORDER, LOCAL_ZONE, ZONE, Domain, DomainCatalog
+from scanner.scenarios.domains import (
+    KIND_ORDER,
+    LOCAL_ZONE,
+    REGION,
+    ZONE,
+    Domain,
+    DomainCatalog,
+)
 from scanner.scenarios.objectives import ObjectiveResolver
 from scanner.scenarios.outcomes import (
     AT_RISK,
@@ -32,9 +39,18 @@ OBJECTIVE_TYPE = "recovery_objective"
 class Scenario:
     domain: Domain
     workloads: list[WorkloadOutcome] = field(default_factory=list)
-    data: list[tuple[DataItem, Window]] = field(default_factory=list)
+    data: list[DataItem] = field(default_factory=list)  # volumes and instances in the domain
     totals: dict[str, Any] = field(default_factory=dict)
     incomplete: list[str] = field(default_factory=list)
+
+    def window(self, item: DataItem) -> Window:
+        """An item's data-loss window in this scenario: its Region's or its zone's."""
+        return item.region_window if self.domain.kind == REGION else item.zone_window
+
+    def entries(self, start: int = 0, stop: int | None = None) -> list[tuple[DataItem, Window]]:
+        """(item, window) pairs, worst first."""
+        pick = self.window
+        return [(item, pick(item)) for item in self.data[start:stop]]
 
     def rank_key(self) -> tuple:
         t = self.totals
@@ -113,11 +129,11 @@ def build_scenarios(
                 zone_scenarios[key] = scenario_of(domain) if domain is not None else None
             found = zone_scenarios[key]
             if found is not None:
-                found.data.append((item, item.zone_window))
+                found.data.append(item)
         in_region = region_scenarios.get(item.region)
         if in_region is None:
             in_region = region_scenarios[item.region] = scenario_of(catalog.region(item.region))
-        in_region.data.append((item, item.region_window))
+        in_region.data.append(item)
 
     for domain in catalog.shown():
         scenario_of(domain)
@@ -125,7 +141,7 @@ def build_scenarios(
     dependencies = tuple(dep for fact in FACTS[OBJECTIVE_TYPE] for dep in fact.rests_on)
     for scenario in by_domain.values():
         scenario.workloads.sort(key=_workload_order)
-        scenario.data.sort(key=_data_order)
+        scenario.data.sort(key=_region_order if scenario.domain.kind == REGION else _zone_order)
         scenario.totals = _totals(scenario)
         scenario.incomplete = _incomplete(scenario.domain, gaps, dependencies, accounts)
     ranked = sorted(by_domain.values(), key=Scenario.rank_key)
@@ -151,8 +167,15 @@ def _workload_order(outcome: WorkloadOutcome) -> tuple:
     return (OUTCOME_ORDER[outcome.outcome], outcome.capacity_left, w.account, w.region, w.id)
 
 
-def _data_order(entry: tuple[DataItem, Window]) -> tuple:
-    item, window = entry
+def _zone_order(item: DataItem) -> tuple:
+    return _data_order(item, item.zone_window)
+
+
+def _region_order(item: DataItem) -> tuple:
+    return _data_order(item, item.region_window)
+
+
+def _data_order(item: DataItem, window: Window) -> tuple:
     return (
         0 if window.lost else 1 if window.lost is None else 2,
         -(window.hours or 0),
@@ -170,7 +193,9 @@ def _totals(scenario: Scenario) -> dict[str, Any]:
     gib = 0
     unknown = 0
     longest: float | None = None
-    for item, window in scenario.data:
+    volumes = 0
+    for item, window in scenario.entries():
+        volumes += item.kind == "volume"
         if window.lost:
             lost[item.kind] += 1
             gib += item.size_gib or 0
@@ -184,8 +209,8 @@ def _totals(scenario: Scenario) -> dict[str, Any]:
         "workloads_degraded": counts[DEGRADED],
         "workloads_at_risk": counts[AT_RISK],
         "workloads_survive": counts[SURVIVES],
-        "volumes": sum(1 for item, _ in scenario.data if item.kind == "volume"),
-        "instances": sum(1 for item, _ in scenario.data if item.kind == "instance"),
+        "volumes": volumes,
+        "instances": len(scenario.data) - volumes,
         "volumes_lost": lost["volume"],
         "instances_lost": lost["instance"],
         "gib_lost": gib,

@@ -41,7 +41,7 @@ def _data(scenarios, domain: str) -> dict[str, tuple]:
     [scenario] = scenarios.find(domain)
     return {
         item.id: (window.hours, window.lost, window.worst_hours, window.basis)
-        for item, window in scenario.data
+        for item, window in scenario.entries()
     }
 
 
@@ -66,7 +66,7 @@ def test_zone_counts_regional_backups_and_region_only_other_regions() -> None:
     totals = scenario.totals
     assert (totals["volumes_lost"], totals["gib_lost"], totals["data_unknown"]) == (1, 20, 1)
     assert totals["longest_window_hours"] == 30.0
-    assert [item.id for item, _ in scenario.data] == ["vol-2", "i-1", "vol-1"]  # lost first
+    assert [item.id for item in scenario.data] == ["vol-2", "i-1", "vol-1"]  # lost first
 
 
 def test_a_copy_in_another_account_of_the_same_region_dies_with_the_region() -> None:
