@@ -253,6 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("--history", required=True, metavar="FILE", help="the history file")
     history.set_defaults(handler="scanner.commands.history:run")
+    scenarios = commands.add_parser(
+        "scenarios", parents=[common], help="what each zone, Local Zone or Region failure loses"
+    )
+    scenarios.add_argument("--snapshot", required=True, metavar="FILE", help="a saved snapshot")
+    scenarios.add_argument(
+        "--domain", metavar="ID", help="one domain: a zone id, zone name or Region"
+    )
+    scenarios.add_argument("--config", metavar="FILE", help="objectives and fleet tag keys")
+    scenarios.add_argument("--json", action="store_true", help="print JSON, as in scenarios.json")
+    scenarios.set_defaults(handler="scanner.commands.scenarios:run")
 
     demo = commands.add_parser(
         "demo", parents=[common], help="scan an embedded mock AWS estate; no account needed"

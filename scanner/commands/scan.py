@@ -122,9 +122,11 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.context import ReportWarning, build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
+    from scanner.report.scenarios_output import attach_scenarios, scenarios_output
     from scanner.report.terminal import render_terminal, use_color
     from scanner.report.waivers import apply_waivers, load_waivers, tags_by_arn
     from scanner.report.writer import write_reports, write_single_report
+    from scanner.scenarios import scenarios_for
 
     if args.snapshot:
         check_no_collection_flags(args)
@@ -180,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
         # The snapshot is not needed again: its records become the documents.
         model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=True)
         del snapshot  # the documents hold the records; the model keeps the header
+        scenarios = scenarios_for(model, config.objectives)  # before evaluation: objective verdicts
         evaluation = evaluate(model, policies)
         if waivers is not None:
             documents = (doc for docs in model.resources.values() for doc in docs)
@@ -189,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
         ]
         warnings += list(waivers.warnings) if waivers else []
         report = build_scan_report(evaluation, model, warnings=warnings)
-        del model, evaluation
+        attach_scenarios(report, scenarios, redact_accounts=args.redact_accounts)
+        del model, evaluation, scenarios
         if baseline is not None:
             normalize = redact_accounts_in if baseline.accounts_redacted else str
             fixed = apply_baseline(
@@ -212,7 +216,12 @@ def run(args: argparse.Namespace) -> int:
 
         if args.output is None:
             written = write_reports(
-                report, formats, output_dir, sarif_options=sarif_options, outcome=outcome
+                report,
+                formats,
+                output_dir,
+                sarif_options=sarif_options,
+                outcome=outcome,
+                extra=scenarios_output(report, formats),
             )
         else:
             written = write_single_report(

@@ -40,6 +40,7 @@ from scanner.demo.backup import seed_backup
 from scanner.demo.lbasg import seed_load_balancing_details
 from scanner.demo.protect import EDGE_LOCAL_TAG, seed_protection
 from scanner.demo.regions import PRIMARY, RECOVERY
+from scanner.demo.scenarios import seed_scenario_cases
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
 from scanner.mockaws.estate import (
     ClientFor,
@@ -75,6 +76,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     seed_backup(client, estate)
     seed_protection(client, dlm, estate)
     seed_load_balancing_details(client, estate)
+    seed_scenario_cases(estate)
     return estate
 
 

@@ -24,10 +24,19 @@ SCAN_EXIT_MEANING = {
 
 def scan_arguments(output_dir: str, *, quiet: bool = False, verbose: bool = False) -> list[str]:
     """The ``stormproof`` command line the demo runs against the mock estate."""
+    from scanner.demo.accounts import account_arguments
     from scanner.demo.regions import REGIONS
 
     flags = ["--quiet"] if quiet else ["--verbose"] if verbose else []
-    return [*flags, "scan", "--regions", ",".join(REGIONS), "--output-dir", output_dir]
+    return [
+        *flags,
+        "scan",
+        "--regions",
+        ",".join(REGIONS),
+        *account_arguments(),
+        "--output-dir",
+        output_dir,
+    ]
 
 
 def run_demo(
@@ -70,7 +79,8 @@ def run_demo(
         )
         return ExitCode.INCOMPLETE
     stream.write(
-        "\nstormproof demo: scanned a mock two-Region estate (no AWS account, no network).\n"
+        "\nstormproof demo: scanned a mock two-account, two-Region estate "
+        "(no AWS account, no network).\n"
         f"  Open the report: {report.as_uri()}\n"
         f"  The estate is non-compliant on purpose: a real `stormproof scan` would exit "
         f"{int(code)} ({SCAN_EXIT_MEANING[code]}); the demo exits 0 because it ran.\n"

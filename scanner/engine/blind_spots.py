@@ -26,6 +26,13 @@ ALL_REGIONS = "*"
 # The observed types a derived type is built from: a fleet is blind where any of them is.
 _DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "fleet": ("auto_scaling_group", "classic_load_balancer", "load_balancer", "instance"),
+    "recovery_objective": (
+        "auto_scaling_group",
+        "classic_load_balancer",
+        "load_balancer",
+        "instance",
+        "volume",
+    ),
 }
 # Failures that hide a whole account: nothing of it was observed. A failed DescribeRegions
 # does only when no Regions were named (its entry then has no Region): with --regions

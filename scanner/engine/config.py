@@ -1,4 +1,4 @@
-"""The config file: fleet tag keys, disabled policies, severity and parameter overrides.
+"""The config file: fleet tag keys, disabled policies, severity and parameter overrides, objectives.
 
 Validated by ``schemas/config.schema.json``. Every id and parameter it names
 keeps its YAML position, so a typo is reported as ``file:line:column`` once the
@@ -29,6 +29,8 @@ class Config:
     )  # policy id -> name -> value
     locations: dict[str, Location] = field(default_factory=dict)  # policy id -> where it is named
     parameter_locations: dict[str, dict[str, Location]] = field(default_factory=dict)
+    # tag selector "Key=Value" -> {rpo_hours, survive}: read by scanner.scenarios
+    objectives: dict[str, dict[str, Any]] = field(default_factory=dict)
     # (message, where): renamed policy ids the file still uses; they keep working
     deprecations: tuple[tuple[str, Location], ...] = ()
 
@@ -96,5 +98,6 @@ def load_config(path: str | Path | None) -> Config:
         parameters=parameters,
         locations=locations,
         parameter_locations=parameter_locations,
+        objectives={key: dict(value) for key, value in data.get("objectives", {}).items()},
         deprecations=tuple(deprecations),
     )

@@ -18,6 +18,7 @@ from scanner.errors import InputError, Location
 from scanner.model.link import link_snapshot
 from scanner.model.link.gaps import CollectionGaps
 from scanner.model.snapshot import validate_snapshot
+from scanner.scenarios import scenarios_for
 
 
 @dataclass
@@ -50,6 +51,7 @@ def run_case(policy: Policy, case: PolicyCase) -> CaseResult:
         result.problems.append(f"the fragment does not expand to a valid snapshot: {exc.message}")
         return result
     model = link_snapshot(snapshot)
+    scenarios_for(model)  # adds the objective verdicts a policy may judge
     now, gaps = evaluation_time(snapshot), CollectionGaps(model.errors)
     outcomes: dict[str, str] = {}
     for document in model.of_type(subject.meta.resource):

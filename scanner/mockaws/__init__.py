@@ -46,6 +46,7 @@ from scanner.mockaws.placement import balance_group_instances
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
 from scanner.mockaws.slow import HangingEndpoint
 from scanner.mockaws.trust import enforce_role_trust
+from scanner.mockaws.zone_ids import map_zone_ids
 from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local_zones
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "enforce_role_trust",
     "fill_backup_gaps",
     "inject_errors",
+    "map_zone_ids",
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",

@@ -31,6 +31,17 @@ from scanner.collect.normalize import partition_of_region
 DEFAULT_ACCOUNT = "123456789012"  # moto's default account
 DEFAULT_POLICY_TYPES = {"VOLUME": "EBS_SNAPSHOT_MANAGEMENT", "INSTANCE": "IMAGE_MANAGEMENT"}
 _SCOPE = re.compile(r"Credential=[^/]+/[0-9]{8}/([a-z0-9-]+)/dlm/aws4_request")
+_ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
+
+
+def _request_account(headers: dict[str, str], default: str) -> str:
+    """The account a request's access key belongs to, as moto resolves it (assumed roles too)."""
+    match = _ACCESS_KEY.search(headers.get("authorization", ""))
+    if match is None:
+        return default
+    from moto.iam.models import get_account_id_from
+
+    return get_account_id_from(match.group(1))
 
 
 @dataclass
@@ -154,6 +165,18 @@ class DlmStandIn:
             fault = self._take_fault(operation, region)
         if fault is not None:
             return fault.status, {"__type": fault.code, "message": fault.message}
+        if operation in ("GetLifecyclePolicies", "GetLifecyclePolicy") and (
+            _request_account(headers, self.account_id) != self.account_id
+        ):
+            # Policies belong to the stand-in's account; another account has none of them.
+            if operation == "GetLifecyclePolicies":
+                return 200, {"Policies": []}
+            return 404, {
+                "__type": "ResourceNotFoundException",
+                "message": f"Policy {parts[1]} not found",
+                "ResourceType": "PolicyId",
+                "ResourceIds": [parts[1]],
+            }
         if operation == "GetLifecyclePolicies":
             return 200, {"Policies": self._summaries(region, parse_qs(url.query))}
         if operation == "GetLifecyclePolicy":

@@ -77,5 +77,6 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             "AWS Backup Region settings",
         ),
         ResourceType("fleet", None, "ec2", "Fleet"),
+        ResourceType("recovery_objective", None, "ec2", "Recovery objective"),
     )
 }

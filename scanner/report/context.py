@@ -77,6 +77,7 @@ class ScanReport:
     accounts_redacted: bool = False
     tool_version: str = __version__
     history: list[Any] = field(default_factory=list)  # ScanTrend rows when --history is given
+    scenarios: Any = None  # scanner.report.scenarios_view.ScenarioReport, when computed
 
     @property
     def complete(self) -> bool:

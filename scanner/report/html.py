@@ -25,6 +25,7 @@ from scanner.engine.results import SEVERITIES, Finding
 from scanner.report.context import ScanReport
 from scanner.report.json_text import dumps_sorted
 from scanner.report.markdown_html import markdown_html
+from scanner.report.scenarios_html import scenario_context
 from scanner.report.summary import baseline_counts
 from scanner.report.trend_chart import trend_chart
 from scanner.report.zone_map import build_zone_maps
@@ -190,8 +191,8 @@ def _client_finding(
 
 
 def render_html(report: ScanReport) -> str:
-    css = _asset("report.css")
-    js = _asset("report.js")
+    css = _asset("report.css") + _asset("scenarios.css")
+    js = _asset("report.js") + _asset("scenarios.js")
     csp = (
         "default-src 'none'; "
         f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
@@ -248,4 +249,5 @@ def render_html(report: ScanReport) -> str:
             (meta, report.stats.get(meta.id), markdown_html(meta.description))
             for meta in report.policies
         ],
+        scenarios=scenario_context(report),
     )

@@ -10,6 +10,7 @@ import re
 
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import ScanReport
+from scanner.report.scenarios_text import markdown_section
 from scanner.report.summary import (
     baseline_counts,
     policy_lines,
@@ -86,6 +87,7 @@ def render_markdown(report: ScanReport, *, outcome: str | None = None, worst: in
                 f"| {escape(finding.account)} / {escape(finding.region)} "
                 f"| {escape(finding.message, 200)} |"
             )
+    out += markdown_section(report.scenarios, escape)
     if report.has_baseline:
         base = baseline_counts(report)
         out += [

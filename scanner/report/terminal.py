@@ -15,6 +15,7 @@ from typing import TextIO
 
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import STATUSES, ScanReport
+from scanner.report.scenarios_text import terminal_section
 from scanner.report.summary import (
     baseline_counts,
     policy_lines,
@@ -134,6 +135,7 @@ def render_terminal(
     if report.warnings:
         out += ["", paint("medium", f"warnings ({len(report.warnings)})")]
         out += [f"  {clean(warning, 200)}" for warning in report.warnings]
+    out += terminal_section(report.scenarios, clean)
     if written:
         out += ["", "wrote:"] + [f"  {clean(path)}" for _, path in sorted(written.items())]
     if outcome:

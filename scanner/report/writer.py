@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from scanner.atomic_files import stage, write_atomic_with
 from scanner.errors import InputError
@@ -81,8 +82,13 @@ def write_reports(
     *,
     sarif_options: SarifOptions | None = None,
     outcome: str | None = None,
+    extra: dict[str, Callable[[IO[bytes]], None]] | None = None,
 ) -> dict[str, Path]:
-    """Render and stage one format at a time, then rename them all into place."""
+    """Render and stage one format at a time, then rename them all into place.
+
+    ``extra`` maps further file names (``scenarios.json``) to their writers; they
+    are staged and moved into place with the formats, as one set.
+    """
     directory = _output_folder(output_dir)
     staged: list[tuple[str, Path]] = []
     try:
@@ -91,6 +97,9 @@ def write_reports(
             path = directory / FILE_NAMES[name]
             staged.append((stage(path, lambda handle, data=data: handle.write(data)), path))
             del data
+        for file_name, write in (extra or {}).items():
+            path = directory / file_name
+            staged.append((stage(path, write), path))
         for temp, path in staged:
             os.replace(temp, path)
     except BaseException:

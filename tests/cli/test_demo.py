@@ -27,7 +27,14 @@ from tests.report.sarif_check import assert_valid_sarif
 
 pytestmark = pytest.mark.slow
 
-OUTPUTS = ("findings.json", "report.html", "results.sarif", "snapshot.json.gz", "summary.md")
+OUTPUTS = (
+    "findings.json",
+    "report.html",
+    "results.sarif",
+    "scenarios.json",
+    "snapshot.json.gz",
+    "summary.md",
+)
 REPORT_MARKER = "@@demo-process@@"
 
 # Runs the CLI in-process in a child interpreter, then reports what the demo left behind.
@@ -289,7 +296,56 @@ def test_the_workflow_category_step_reads_the_sarifs_own_category(
     sarif = json.loads((demo.output / "results.sarif").read_text(encoding="utf-8"))
     expected = sarif["runs"][0]["automationDetails"]["id"]
     assert outputs.read_text(encoding="utf-8") == f"value={expected.rstrip('/')}\n"
-    assert expected == "stormproof/123456789012/us-east-1+us-west-2/"
+    assert expected == "stormproof/multi/us-east-1+us-west-2/"  # two accounts
+
+
+def test_the_scenarios_show_a_zone_two_accounts_name_differently(demo: DemoRun) -> None:
+    from tests.scenarios.test_outputs import _validate
+
+    document = json.loads((demo.output / "scenarios.json").read_text(encoding="utf-8"))
+    _validate(document)
+    by_id = {s["domain"]["id"]: s for s in document["scenarios"]}
+    shared = [
+        s
+        for s in document["scenarios"]
+        if set(s["domain"]["names"].values()) == {"us-east-1a", "us-east-1b"}
+    ]
+    assert len(shared) == 2  # the same two names, crossed over between the accounts
+    batch = next(s for s in shared if any(w["id"] == "asg/batch-workers" for w in s["workloads"]))
+    down = {w["title"] for w in batch["workloads"] if w["outcome"] == "down"}
+    assert "Auto Scaling group batch-workers" in down
+    assert any(
+        w["account"] == "444455556666" and w["outcome"] == "down" for w in batch["workloads"]
+    )
+    lax = by_id["usw2-lax1-az1"]
+    assert lax["domain"]["kind"] == "local-zone"
+    assert {w["id"]: w["outcome"] for w in lax["workloads"]}["tag/Service=game-session"] == "down"
+    parent = by_id[lax["domain"]["parent_id"]]
+    assert {w["id"]: w["outcome"] for w in parent["workloads"]}["asg/shop-edge"] == "at-risk"
+    breaches = {
+        f["resource_id"].split("-")[0]: f
+        for f in demo.findings()["findings"]
+        if f["policy_id"] == "recovery-objective-not-met"
+    }
+    assert {f["account"] for f in breaches.values()} == {"444455556666"}
+    zone = f"{batch['domain']['id']} (us-east-1b)"
+    assert f": down if {zone} fails; objective: survive a zone." in breaches["i"]["message"]
+    # the ledger's root volume has no backup at all: lost with the zone, beyond its RPO
+    assert f"data lost if {zone} fails (no backup outside it)" in breaches["vol"]["message"]
+    # a Region failure loses the ledger's data volume: its snapshot was never copied
+    region = by_id["us-east-1"]
+    lost = {d["id"] for d in region["data"] if d["lost"] and d["account"] == "444455556666"}
+    with gzip.open(demo.output / "snapshot.json.gz", "rt", encoding="utf-8") as handle:
+        snapshot = json.load(handle)
+    [ledger_data] = [
+        v["id"]
+        for unit in snapshot["units"]
+        for v in unit["resources"]["volumes"]
+        if v["tags"].get("Name") == "ledger-data"
+    ]
+    assert ledger_data in lost
+    in_zone = next(d for d in batch["data"] if d["id"] == ledger_data)
+    assert (in_zone["lost"], in_zone["window_hours"]) == (False, 6.0)  # the snapshot is Regional
 
 
 def test_every_message_and_remediation_renders_for_its_resource(demo: DemoRun) -> None:

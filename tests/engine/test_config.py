@@ -93,7 +93,8 @@ def test_mistakes_are_reported_at_their_line(tmp_path: Path, text: str, expected
         ),
         (
             "fleet_tag_key: [Team]\n",
-            "1:1: unknown key 'fleet_tag_key' (allowed: disabled, fleet_tag_keys, policies)",
+            "1:1: unknown key 'fleet_tag_key' "
+            "(allowed: disabled, fleet_tag_keys, objectives, policies)",
         ),
         ("- a list\n", "1:1: a config file must be a YAML mapping"),
         ("disabled: [a\n", "2:1: invalid YAML: did not find expected ',' or ']'"),

@@ -41,6 +41,7 @@ EXPECTED = {
         "medium",
         {"max_age_days": 7, "min_age_hours": 24, "include_asg_volumes": False},
     ),
+    "recovery-objective-not-met": ("high", {}),
 }
 ZONE_POLICIES = [
     "asg-single-az",

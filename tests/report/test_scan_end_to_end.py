@@ -29,7 +29,7 @@ from tests.report.sarif_check import assert_valid_sarif
 
 pytestmark = pytest.mark.slow
 
-REPORTS = ("findings.json", "report.html", "results.sarif", "summary.md")
+REPORTS = ("findings.json", "report.html", "results.sarif", "scenarios.json", "summary.md")
 
 
 @dataclass

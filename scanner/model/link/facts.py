@@ -354,6 +354,32 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "load balancer fleets: application, network, gateway or classic",
         ),
     ),
+    # Added by the scenarios stage (scanner/scenarios), not by linking: one per workload or
+    # volume with a recovery objective. A Region scenario reads backups in every Region.
+    "recovery_objective": (
+        Fact(
+            "objective",
+            (
+                *_deps(
+                    "subnet",
+                    "instance",
+                    "volume",
+                    "auto_scaling_group",
+                    "classic_load_balancer",
+                    "load_balancer",
+                    "target_group",
+                    TARGET_HEALTH,
+                    TARGET_GROUP_ATTRIBUTES,
+                    LOAD_BALANCER_ATTRIBUTES,
+                    CLASSIC_ATTRIBUTES,
+                ),
+                *_PROTECTION_DEPS,
+            ),
+            "the objective (rpo_hours, survive, source) and its verdict in every failure "
+            "scenario: met (true, false, or null when a window is unknown), breaches "
+            "[{domain, kind, outcome, text}], unknown [reasons]",
+        ),
+    ),
 }
 
 
