@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from scanner import __version__
@@ -190,8 +191,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_empty_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--snapshot ""`` and the like are usage errors: an empty path silently means "none"."""
+    for name, value in sorted(vars(args).items()):
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and not item.strip() for item in values):
+            parser.error(f"--{name.replace('_', '-')}: an empty value is not allowed")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _refuse_empty_values(parser, args)
     module_name, _, function_name = args.handler.partition(":")
     try:
         with interrupts_unwind():  # SIGTERM too: unwind, clean up, exit 130
@@ -209,14 +220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         exit_if_threads_linger(ExitCode.INTERRUPTED)  # collection threads may sit in a read
         return int(ExitCode.INTERRUPTED)
     except Exception as exc:
-        if args.debug:
-            raise
+        if args.debug:  # the traceback, and still the documented exit code
+            traceback.print_exc(file=sys.stderr)
         print(
             f"stormproof: internal error: {type(exc).__name__}: {exc} "
             "(rerun with --debug for details)",
             file=sys.stderr,
         )
-        return 70
+        return int(ExitCode.INTERNAL_ERROR)
 
 
 def _silence_stdout() -> None:

@@ -101,16 +101,19 @@ def run(args: argparse.Namespace) -> int:
     from scanner.model.gc_pause import paused_collection
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
+    from scanner.output_paths import check_output_folder
     from scanner.report.baseline import apply_baseline, load_baseline
     from scanner.report.context import build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.terminal import render_terminal, use_color
-    from scanner.report.waivers import apply_waivers, load_waivers
+    from scanner.report.waivers import apply_waivers, load_waivers, unknown_policy_warnings
     from scanner.report.writer import check_formats, write_reports
 
     if args.snapshot:
         check_no_collection_flags(args)
+    if args.output_dir != "-":  # "-": standard output, no folder
+        check_output_folder(args.output_dir, "--output-dir")
     formats = check_formats(args.format)
     sarif_options = SarifOptions(
         policy_root=check_policy_root(args.sarif_policy_root),
@@ -153,9 +156,11 @@ def run(args: argparse.Namespace) -> int:
         evaluation = evaluate(model, policies)
         if waivers is not None:
             apply_waivers(evaluation.findings, waivers)
-        report = build_scan_report(
-            evaluation, model, warnings=list(waivers.warnings) if waivers else []
-        )
+        warnings = []
+        if waivers is not None:
+            loaded = {policy.id for policy in policies}
+            warnings = [*waivers.warnings, *unknown_policy_warnings(waivers, loaded)]
+        report = build_scan_report(evaluation, model, warnings=warnings)
         del model, evaluation
         if baseline is not None:
             normalize = redact_accounts_in if baseline.accounts_redacted else str
