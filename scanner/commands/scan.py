@@ -95,6 +95,7 @@ def _today() -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scanner.atomic_files import StagedFolder
     from scanner.commands.collect import configure_logging, options_from_args
     from scanner.engine import evaluate, load_policies
     from scanner.engine.config import load_config
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report.sarif_rules import SarifOptions
     from scanner.report.terminal import render_terminal, use_color
     from scanner.report.waivers import apply_waivers, load_waivers, unknown_policy_warnings
-    from scanner.report.writer import check_formats, write_reports
+    from scanner.report.writer import FILE_NAMES, check_formats, write_reports
 
     if args.snapshot:
         check_no_collection_flags(args)
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         with paused_collection():
             snapshot = load_snapshot(args.snapshot)
 
-    written_snapshot: Path | None = None
+    write_snapshot = False
     if live and args.redact_accounts:
         print(
             f"stormproof: {SNAPSHOT_NAME} not written: it records account ids "
@@ -146,10 +147,14 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     elif live:
-        written_snapshot = dump_snapshot(snapshot, Path(args.output_dir) / SNAPSHOT_NAME)
+        write_snapshot = True
 
+    # The whole output set is staged and replaces the previous set at once (StagedFolder).
+    owned = [*FILE_NAMES.values(), SNAPSHOT_NAME]
     # Millions of plain dicts from here on and no cycles to hunt: see scanner/model/gc_pause.py.
-    with paused_collection():
+    with StagedFolder(args.output_dir, owned) as outputs, paused_collection():
+        if write_snapshot:
+            dump_snapshot(snapshot, outputs.path(SNAPSHOT_NAME))
         # The snapshot is not needed again: its records become the documents.
         model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=True)
         del snapshot  # the documents hold the records; the model keeps the header
@@ -172,11 +177,13 @@ def run(args: argparse.Namespace) -> int:
         outcome = outcome_text(report, code, args.fail_on)
         report = redact_report(report, accounts=args.redact_accounts, in_place=True)
 
-        written = write_reports(
-            report, formats, args.output_dir, sarif_options=sarif_options, outcome=outcome
+        staged = write_reports(
+            report, formats, outputs.path(""), sarif_options=sarif_options, outcome=outcome
         )
-    if written_snapshot is not None:
-        written[SNAPSHOT_NAME] = written_snapshot
+        written = outputs.commit(keep=[args.snapshot] if args.snapshot else [])
+        written = {name: written[name] for name in (*staged, SNAPSHOT_NAME) if name in written}
+    for stale in outputs.removed:
+        print(f"stormproof: removed {stale}: an earlier run's output", file=sys.stderr)
 
     if args.quiet:
         for warning in report.warnings:
