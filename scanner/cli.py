@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from scanner import __version__
 from scanner.errors import ExitCode, StormproofError
 from scanner.interrupts import announce, exit_if_threads_linger, interrupts_unwind
+from scanner.safe_output import safe_streams
 
 EXIT_CODES_HELP = """exit codes:
   0    clean: no open finding at or above --fail-on, collection complete
@@ -203,6 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _refuse_empty_values(parser, args)
+    # Every line printed from here on, whoever prints it, passes one chokepoint.
+    with safe_streams(redact_accounts=bool(getattr(args, "redact_accounts", False))):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     module_name, _, function_name = args.handler.partition(":")
     try:
         with interrupts_unwind():  # SIGTERM too: unwind, clean up, exit 130

@@ -62,7 +62,9 @@ class TerminalProgress(_Counting):
 
     def _draw(self) -> None:
         errors = f", {self.errors} error{'s' * (self.errors != 1)} so far" if self.errors else ""
-        self.stream.write(f"\r\x1b[Kcollecting: {self.done}/{self.total} units done{errors}")
+        # Back to the line's start and erase it: stormproof's own control, not data.
+        getattr(self.stream, "write_control", self.stream.write)("\r\x1b[K")
+        self.stream.write(f"collecting: {self.done}/{self.total} units done{errors}")
         self.stream.flush()
 
     def finish(self) -> None:
