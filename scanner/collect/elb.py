@@ -33,7 +33,7 @@ def collect_elb(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
             scheme=balancer.get("Scheme"),
             dns_name=balancer.get("DNSName"),
             instance_ids=[i["InstanceId"] for i in balancer.get("Instances", [])],
-            cross_zone=_cross_zone(ctx, name),
+            cross_zone=_cross_zone(ctx, name, record["arn"]),
             created_time=iso_utc(balancer.get("CreatedTime")),
         )
         records.append(record)
@@ -49,9 +49,11 @@ def _tags(ctx: UnitContext, names: list[str]) -> dict[str, dict[str, str]]:
     return tags
 
 
-def _cross_zone(ctx: UnitContext, name: str) -> bool | None:
+def _cross_zone(ctx: UnitContext, name: str, arn: str) -> bool | None:
     # Per load balancer: the API has no batched form. None (unknown) if the call failed.
-    response = ctx.call("elb", "DescribeLoadBalancerAttributes", LoadBalancerName=name)
+    response = ctx.call(
+        "elb", "DescribeLoadBalancerAttributes", resource=arn, LoadBalancerName=name
+    )
     if response is None:
         return None
     setting = response.get("LoadBalancerAttributes", {}).get("CrossZoneLoadBalancing")

@@ -27,12 +27,39 @@ MAX_MESSAGE_CHARS = 500
 
 # Access key ids and anything shaped like a secret key never reach the snapshot or logs.
 _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
+# A secret access key: 40 characters of base64, random, so it mixes upper case, lower
+# case and digits. Resource paths of that length (``targetgroup/web/0123…``) do not.
 _SECRET_LIKE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])")
+_ARN = re.compile(r"\barn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:[0-9]*:[^\s\"'`,;()<>\[\]{}]+")
+
+
+def _secret_or_kept(match: re.Match[str]) -> str:
+    run = match.group(0)
+    mixed = (
+        any(c.isupper() for c in run)
+        and any(c.islower() for c in run)
+        and any(c.isdigit() for c in run)
+    )
+    return "[redacted]" if mixed else run
+
+
+def _scrub_outside_arns(text: str) -> str:
+    return _SECRET_LIKE.sub(_secret_or_kept, _ACCESS_KEY_ID.sub("[redacted]", text))
 
 
 def scrub(text: str) -> str:
-    """Remove anything that looks like an AWS credential from a message."""
-    return _SECRET_LIKE.sub("[redacted]", _ACCESS_KEY_ID.sub("[redacted]", text))
+    """Remove anything that looks like an AWS credential from a message.
+
+    ARNs and resource ids are kept whole: an error message naming the resource
+    it failed on is what makes it actionable, and an ARN is not a secret.
+    """
+    kept, start = [], 0
+    for arn in _ARN.finditer(text):
+        kept.append(_scrub_outside_arns(text[start : arn.start()]))
+        kept.append(_ACCESS_KEY_ID.sub("[redacted]", arn.group(0)))
+        start = arn.end()
+    kept.append(_scrub_outside_arns(text[start:]))
+    return "".join(kept)
 
 
 def error_code(exc: BaseException) -> str:
@@ -73,10 +100,15 @@ def _cut(message: str) -> str:
 
 
 def error_entry(
-    account: str | None, region: str | None, service: str, operation: str, exc: BaseException
+    account: str | None,
+    region: str | None,
+    service: str,
+    operation: str,
+    exc: BaseException,
+    resource: str | None = None,
 ) -> dict[str, Any]:
-    """The snapshot's record of one failed call."""
-    return {
+    """The snapshot's record of one failed call; ``resource``: the one ARN it would describe."""
+    entry = {
         "account": account,
         "region": region,
         "service": service,
@@ -84,6 +116,9 @@ def error_entry(
         "code": error_code(exc),
         "message": error_message(exc),
     }
+    if resource is not None:
+        entry["resource"] = resource
+    return entry
 
 
 # What a call may fail with, without it being a bug in stormproof.

@@ -42,6 +42,15 @@ ALLOWED_OPERATIONS: frozenset[str] = frozenset(
         "elbv2:DescribeTags",
         "dlm:GetLifecyclePolicies",
         "dlm:GetLifecyclePolicy",
+        "backup:ListBackupPlans",
+        "backup:GetBackupPlan",
+        "backup:ListBackupSelections",
+        "backup:GetBackupSelection",
+        "backup:ListTags",
+        "backup:DescribeRegionSettings",
+        "backup:ListProtectedResources",
+        "backup:ListBackupVaults",
+        "backup:ListRecoveryPointsByBackupVault",
     }
 )
 

@@ -40,6 +40,10 @@ def discover_regions(
     """The Regions to collect, with their opt-in status; failures become ``ctx`` errors."""
     response = ctx.call("ec2", "DescribeRegions", AllRegions=True)
     if response is None:
+        if requested is None:
+            # No Region was named, so none is collected: the failure hides every Region
+            # of the account, not just the one the call went to.
+            ctx.errors[-1]["region"] = None
         return [RegionStatus(name, None) for name in requested or []]
     statuses = {
         region["RegionName"]: region.get("OptInStatus") or "opt-in-not-required"

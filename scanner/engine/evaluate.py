@@ -44,11 +44,24 @@ def evaluation_time(snapshot: dict[str, Any]) -> datetime:
     return max(known) if known else datetime.now(UTC)
 
 
+def document_arns(document: dict[str, Any]) -> tuple[str, ...]:
+    """The resources whose per-resource observations its facts draw on (linking may say)."""
+    return tuple(document.get("rests_on_arns", (document["arn"],)))
+
+
 def judge(
     policy: Policy, document: dict[str, Any], now: datetime, gaps: CollectionGaps
 ) -> Judgement:
     """One policy on one document, in three-valued logic: unknown where data is missing."""
-    context = Context(now, partial(gaps.failures, document["account"], document["region"]))
+    context = Context(
+        now,
+        partial(
+            gaps.failures,
+            document["account"],
+            document["region"],
+            arns=document_arns(document),
+        ),
+    )
     if policy.scope is not None:
         in_scope = policy.scope.evaluate(document, context)
         if in_scope is False:

@@ -6,6 +6,9 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
 - :func:`add_local_zones`: Local Zones and Wavelength Zones in moto's zone table.
 - :class:`DlmStandIn`: Data Lifecycle Manager over REST-JSON on 127.0.0.1, reached
   with ``AWS_ENDPOINT_URL_DLM``.
+- :func:`fill_backup_gaps`: AWS Backup selections, Region settings, protected resources
+  and recovery points in moto's backup backend (:func:`add_recovery_point`,
+  :func:`set_region_settings` seed them).
 - :func:`mark_snapshot_copy`, :func:`mark_image_copy`: the provenance AWS sets on copies.
 - :func:`deny_service`: a service refused in one Region, for partial-failure tests.
 - :func:`inject_errors`: throttling, 5xx storms or expired tokens on a seeded
@@ -19,6 +22,9 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
   zones, as AWS does (moto launches them all in one subnet).
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
+- :func:`report_unused_targets`: targets in a zone their load balancer is not enabled
+  in come back ``unused``/``Target.NotInUse``, as AWS reports them (moto: ``healthy``).
+- :func:`attach_traffic_source`: what ``AttachTrafficSources`` does, which moto lacks.
 
 Shared seeding building blocks (tests and the demo) are in :mod:`scanner.mockaws.estate`.
 
@@ -26,6 +32,13 @@ This package imports moto; it is only for the ``demo`` and ``test`` extras.
 """
 
 from scanner.mockaws.backdate import backdate
+from scanner.mockaws.backup import (
+    BackupPatch,
+    add_recovery_point,
+    fill_backup_gaps,
+    set_region_settings,
+)
+from scanner.mockaws.balancing import attach_traffic_source, report_unused_targets
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
 from scanner.mockaws.impostor import ImpostorEndpoint
@@ -37,6 +50,7 @@ from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local
 
 __all__ = [
     "DEFAULT_ZONES",
+    "BackupPatch",
     "DlmStandIn",
     "ExtraZone",
     "HangingEndpoint",
@@ -44,12 +58,17 @@ __all__ = [
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
+    "add_recovery_point",
+    "attach_traffic_source",
     "backdate",
     "balance_group_instances",
     "deny_service",
     "enforce_role_trust",
+    "fill_backup_gaps",
     "inject_errors",
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",
+    "report_unused_targets",
+    "set_region_settings",
 ]
