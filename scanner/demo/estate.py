@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from scanner.demo.backup import seed_backup
 from scanner.demo.lbasg import seed_load_balancing_details
 from scanner.demo.regions import PRIMARY, RECOVERY
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
@@ -68,6 +69,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     _seed_primary(client, estate)
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
+    seed_backup(client, estate)
     seed_load_balancing_details(client, estate)
     return estate
 

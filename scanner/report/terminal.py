@@ -15,7 +15,13 @@ from typing import TextIO
 
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import STATUSES, ScanReport
-from scanner.report.summary import baseline_counts, policy_lines, scope_line, worst_findings
+from scanner.report.summary import (
+    baseline_counts,
+    policy_lines,
+    scope_line,
+    superseded_note,
+    worst_findings,
+)
 from scanner.safe_output import UNSAFE_CLASS
 
 # Every control, zero-width and bidi character (scanner.safe_output's class, tab and newline too).
@@ -80,6 +86,8 @@ def render_terminal(
         f"{'total':<10}"
         + "".join(f"{totals[s]:>{w}}" for s, w in zip(STATUSES, (8, 8, 9), strict=True))
     )
+    if report.superseded:
+        out.append(paint("dim", superseded_note(report)))
     lines = policy_lines(report, limit=15)
     if lines:
         out += ["", f"{'policy':<40}{'severity':<10}{'failed':>7}{'unknown':>8}{'waived':>7}"]
