@@ -10,11 +10,13 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from scanner import __version__
 from scanner.errors import ExitCode, StormproofError
 from scanner.interrupts import announce, exit_if_threads_linger, interrupts_unwind
+from scanner.safe_output import safe_streams
 
 EXIT_CODES_HELP = """exit codes:
   0    clean: no open finding at or above --fail-on, collection complete
@@ -272,8 +274,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_empty_values(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--snapshot ""`` and the like are usage errors: an empty path silently means "none"."""
+    for name, value in sorted(vars(args).items()):
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and not item.strip() for item in values):
+            parser.error(f"--{name.replace('_', '-')}: an empty value is not allowed")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _refuse_empty_values(parser, args)
+    # Every line printed from here on, whoever prints it, passes one chokepoint.
+    with safe_streams(redact_accounts=bool(getattr(args, "redact_accounts", False))):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     module_name, _, function_name = args.handler.partition(":")
     try:
         with interrupts_unwind():  # SIGTERM too: unwind, clean up, exit 130
@@ -291,14 +309,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         exit_if_threads_linger(ExitCode.INTERRUPTED)  # collection threads may sit in a read
         return int(ExitCode.INTERRUPTED)
     except Exception as exc:
-        if args.debug:
-            raise
+        if args.debug:  # the traceback, and still the documented exit code
+            traceback.print_exc(file=sys.stderr)
         print(
             f"stormproof: internal error: {type(exc).__name__}: {exc} "
             "(rerun with --debug for details)",
             file=sys.stderr,
         )
-        return 70
+        return int(ExitCode.INTERNAL_ERROR)
 
 
 def _silence_stdout() -> None:

@@ -18,6 +18,7 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1  # open findings at or above --fail-on
     BAD_INPUT = 2  # bad flag, malformed policy/config/waiver/snapshot, unreadable path
     INCOMPLETE = 3  # collection errors or unknown results: the scan cannot vouch for everything
+    INTERNAL_ERROR = 70  # a bug in stormproof; the same with or without --debug
     INTERRUPTED = 130  # Ctrl-C / SIGTERM; no partial output files are left behind
 
 

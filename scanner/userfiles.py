@@ -12,12 +12,29 @@ from pathlib import Path
 from scanner.errors import InputError, Location
 
 
-def read_user_bytes(path: str | os.PathLike[str], what: str) -> bytes:
-    """The file's bytes; an unreadable file is ``cannot read <what>: <reason>``."""
+def read_user_bytes(
+    path: str | os.PathLike[str], what: str, *, limit: int | None = None, hint: str = ""
+) -> bytes:
+    """The file's bytes; an unreadable file is ``cannot read <what>: <reason>``.
+
+    With ``limit``, reading stops after ``limit`` bytes, so ``/dev/zero`` or a
+    runaway pipe is one error line (``hint`` says how to raise the limit).
+    """
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError as exc:
         raise _cannot_read(exc, what, str(path)) from exc
+    if limit is not None and len(data) > limit:
+        raise too_large(what, limit, str(path), hint)
+    return data
+
+
+def too_large(what: str, limit: int, source: str, hint: str = "") -> InputError:
+    """``<what> is larger than the limit of N MiB``, naming the file."""
+    extra = f" ({hint})" if hint else ""
+    size = f"{limit // (1024 * 1024):,} MiB"
+    return InputError(f"{what} is larger than the limit of {size}{extra}", Location(source))
 
 
 def read_user_text(path: str | os.PathLike[str], what: str, *, subject: str | None = None) -> str:

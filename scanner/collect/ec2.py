@@ -24,7 +24,9 @@ def collect_zones(ctx: UnitContext) -> list[dict[str, Any]] | None:
     if response is None:
         return None
     if not response.get("AvailabilityZones"):
-        # Every enabled Region has zones: an empty catalog would read as "no zone to lose".
+        # "Each Region has at least three Availability Zones"
+        # (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html):
+        # an empty catalog is a broken answer, and would read as "no zone to lose".
         ctx.record_empty("ec2", "DescribeAvailabilityZones", f"no zones for {ctx.region}")
         return None
     return [

@@ -39,10 +39,15 @@ class CollectOptions:
 
     def validate(self) -> None:
         """Raise :class:`InputError` for a value the user got wrong."""
-        if self.max_workers < 1:
-            raise InputError(f"--max-workers must be at least 1 (got {self.max_workers})")
-        if not self.rate_limit > 0:
-            raise InputError(f"--rate-limit must be a positive number (got {self.rate_limit})")
+        if not 1 <= self.max_workers <= MAX_WORKERS:
+            raise InputError(
+                f"--max-workers must be from 1 to {MAX_WORKERS} (got {self.max_workers})"
+            )
+        if not MIN_RATE_LIMIT <= self.rate_limit <= MAX_RATE_LIMIT:
+            raise InputError(
+                f"--rate-limit must be from {MIN_RATE_LIMIT} to {MAX_RATE_LIMIT:,} requests per "
+                f"second (got {self.rate_limit})"
+            )
         if self.regions is not None:
             if not self.regions:
                 raise InputError("--regions names no Region")
@@ -54,6 +59,12 @@ class CollectOptions:
         shard_slice(self.shard)
         if self.accounts is not None and self.selection is not None:
             raise InputError("give either account targets or an account selection, not both")
+
+
+# Bounds on the collection flags: a value outside them is a typo, not a wish.
+MAX_WORKERS = 256
+MIN_RATE_LIMIT = 0.01  # one request per 100 s
+MAX_RATE_LIMIT = 10_000.0
 
 
 def shard_slice(shard: str | None) -> tuple[int, int] | None:

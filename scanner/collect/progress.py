@@ -29,6 +29,7 @@ from rich.progress import (
 from rich.text import Text
 
 from scanner.collect.calls import SENT
+from scanner.safe_output import neutralise
 
 COLLECT_LOGGER = "stormproof.collect"
 
@@ -81,7 +82,10 @@ class TerminalProgress(_Counting):
 
     def __init__(self, stream: TextIO, *, color: bool = True) -> None:
         super().__init__(stream)
-        self.console = Console(file=stream, force_terminal=True, no_color=not color)
+        # rich draws with cursor controls of its own, which the printed-line guard would
+        # neutralise: it gets the terminal itself, and log lines are neutralised here instead.
+        ui_stream = stream.ui_stream() if hasattr(stream, "ui_stream") else stream
+        self.console = Console(file=ui_stream, force_terminal=True, no_color=not color)
         self._progress: Progress | None = None
         self._task: Any = None
         self._calls_at_start = 0
@@ -147,7 +151,11 @@ class _ConsoleLogHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.console.print(
-                self.format(record), markup=False, highlight=False, emoji=False, soft_wrap=True
+                neutralise(self.format(record)),
+                markup=False,
+                highlight=False,
+                emoji=False,
+                soft_wrap=True,
             )
         except Exception:
             self.handleError(record)

@@ -59,11 +59,29 @@ def new_session(profile: str | None) -> boto3.Session:
         raise InputError(f"--profile: {exc}") from exc
 
 
+MAX_ATTEMPTS_BOUND = 100  # beyond this a failing call would retry for hours
+
+
+def max_attempts(session: boto3.Session) -> int:
+    """Attempts per call from ``AWS_MAX_ATTEMPTS`` / ``max_attempts``, else the default; 1-100."""
+    problem = (
+        f"AWS_MAX_ATTEMPTS (or max_attempts) must be a whole number from 1 to {MAX_ATTEMPTS_BOUND}"
+    )
+    try:
+        configured = session._session.get_config_variable("max_attempts")
+    except ValueError as exc:  # botocore's int() of "abc"
+        raise InputError(f"{problem} ({exc})") from exc
+    if configured is None:
+        return DEFAULT_MAX_ATTEMPTS
+    if not isinstance(configured, int) or not 1 <= configured <= MAX_ATTEMPTS_BOUND:
+        raise InputError(f"{problem} (got {configured!r})")
+    return configured
+
+
 def client_config(session: boto3.Session, max_pool_connections: int = 10) -> Config:
     """Adaptive retries (attempts from the AWS config chain if set), timeouts, a user agent."""
-    configured = session._session.get_config_variable("max_attempts")
     return Config(
-        retries={"mode": "adaptive", "total_max_attempts": configured or DEFAULT_MAX_ATTEMPTS},
+        retries={"mode": "adaptive", "total_max_attempts": max_attempts(session)},
         connect_timeout=timeout_seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT_SECONDS),
         read_timeout=timeout_seconds(READ_TIMEOUT_ENV, READ_TIMEOUT_SECONDS),
         max_pool_connections=max_pool_connections,

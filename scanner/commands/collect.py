@@ -15,6 +15,8 @@ MAX_ERRORS_SHOWN = 10
 
 
 def run(args: argparse.Namespace) -> int:
+    from scanner.output_paths import check_output_file
+
     """Collect, streaming each unit to the snapshot file as it finishes (bounded memory)."""
     from scanner.collect.progress import make_reporter
     from scanner.collect.runner import collect_units, error_sort_key
@@ -22,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.output.endswith(SNAPSHOT_SUFFIXES):
         raise InputError(f"--output must end in .json or .json.gz (got {args.output!r})")
+    check_output_file(args.output, "--output")
     options = options_from_args(args)
     configure_logging(quiet=args.quiet, verbose=args.verbose)
     began = time.monotonic()

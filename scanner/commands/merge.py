@@ -12,9 +12,11 @@ SNAPSHOT_SUFFIXES = (".json", ".json.gz")
 
 def run(args: argparse.Namespace) -> int:
     from scanner.model.merge import merge_snapshot_files
+    from scanner.output_paths import check_output_file
 
     if not args.output.endswith(SNAPSHOT_SUFFIXES):
         raise InputError(f"--output must end in .json or .json.gz (got {args.output!r})")
+    check_output_file(args.output, "--output")
     merged = merge_snapshot_files(args.inputs, args.output)
     if not args.quiet:
         scope = merged["scope"]

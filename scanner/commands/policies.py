@@ -11,6 +11,7 @@ from scanner.engine import load_config, load_policies, run_policy_cases, validat
 from scanner.engine.policy import Policy
 from scanner.engine.policy_docs import render_policy_docs
 from scanner.errors import ExitCode, InputError
+from scanner.output_paths import check_output_file
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,6 +127,8 @@ def _fields(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output_file(args.output, "--output")
     text = render_policy_docs(_policies(args))
     if args.output:
         write_atomic(Path(args.output), text.encode("utf-8"))

@@ -9,6 +9,7 @@ the same whatever formats are written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path, PurePosixPath
@@ -110,6 +111,7 @@ def _today() -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scanner.atomic_files import StagedFolder
     from scanner.commands.collect import configure_logging, options_from_args
     from scanner.engine import evaluate, load_policies
     from scanner.engine.config import load_config
@@ -118,20 +120,29 @@ def run(args: argparse.Namespace) -> int:
     from scanner.model.gc_pause import paused_collection
     from scanner.model.link import link_snapshot
     from scanner.model.snapshot import dump_snapshot, load_snapshot
+    from scanner.output_paths import check_output_folder
     from scanner.report.baseline import apply_baseline, carry_unobserved, load_baseline
     from scanner.report.context import ReportWarning, build_scan_report
     from scanner.report.redact import redact_accounts_in, redact_report
     from scanner.report.sarif_rules import SarifOptions
+    from scanner.report.scenarios_json import FILE_NAME as SCENARIOS_NAME
     from scanner.report.scenarios_output import attach_scenarios, scenarios_output
     from scanner.report.terminal import render_terminal, use_color
-    from scanner.report.waivers import apply_waivers, load_waivers, tags_by_arn
-    from scanner.report.writer import write_reports, write_single_report
+    from scanner.report.waivers import (
+        apply_waivers,
+        load_waivers,
+        tags_by_arn,
+        unknown_policy_warnings,
+    )
+    from scanner.report.writer import FILE_NAMES, write_reports, write_single_report
     from scanner.scenarios import scenarios_for
 
     if args.snapshot:
         check_no_collection_flags(args)
     formats = chosen_formats(args)
     output_dir = args.output_dir or DEFAULT_OUTPUT_DIR
+    if args.output is None:  # with --output, one file (or standard output) and no folder
+        check_output_folder(output_dir, "--output-dir")
     sarif_options = SarifOptions(
         policy_root=check_policy_root(args.sarif_policy_root),
         source_root=Path.cwd(),
@@ -140,8 +151,9 @@ def run(args: argparse.Namespace) -> int:
     config_choice = choose_config(args.config)
     config = load_config(config_choice.path)
     announce_config(config_choice, quiet=args.quiet)
+    loaded_policies = load_policies(args.policies, config=config)
     policies = select_policies(
-        load_policies(args.policies, config=config),
+        loaded_policies,
         include=args.policy,
         exclude=args.exclude_policy,
         min_severity=args.severity,
@@ -167,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         with paused_collection():
             snapshot = load_snapshot(args.snapshot)
 
-    written_snapshot: Path | None = None
+    write_snapshot = False
     if live and args.redact_accounts:
         print(
             f"stormproof: {SNAPSHOT_NAME} not written: it records account ids "
@@ -175,10 +187,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     elif live and args.output is None:
-        written_snapshot = dump_snapshot(snapshot, Path(output_dir) / SNAPSHOT_NAME)
+        write_snapshot = True
 
+    # The whole output set is staged and replaces the previous set at once (StagedFolder);
+    # --output writes its one file atomically by itself.
+    owned = [*FILE_NAMES.values(), SNAPSHOT_NAME, SCENARIOS_NAME]
+    outputs = StagedFolder(output_dir, owned) if args.output is None else None
     # Millions of plain dicts from here on and no cycles to hunt: see scanner/model/gc_pause.py.
-    with paused_collection():
+    with outputs or contextlib.nullcontext(), paused_collection():
+        if write_snapshot and outputs is not None:
+            dump_snapshot(snapshot, outputs.path(SNAPSHOT_NAME))
         # The snapshot is not needed again: its records become the documents.
         model = link_snapshot(snapshot, fleet_tag_keys=config.fleet_tag_keys, consume=True)
         del snapshot  # the documents hold the records; the model keeps the header
@@ -190,7 +208,9 @@ def run(args: argparse.Namespace) -> int:
         warnings = [
             ReportWarning(message, where.path, where.line) for message, where in config.deprecations
         ]
-        warnings += list(waivers.warnings) if waivers else []
+        if waivers is not None:
+            loaded = {policy.id for policy in loaded_policies}
+            warnings += [*waivers.warnings, *unknown_policy_warnings(waivers, loaded)]
         report = build_scan_report(evaluation, model, warnings=warnings)
         attach_scenarios(report, scenarios, redact_accounts=args.redact_accounts)
         del model, evaluation, scenarios
@@ -214,21 +234,23 @@ def run(args: argparse.Namespace) -> int:
             record_scan(args.history, report)
             report.history = trend(args.history, scope_key(report))
 
-        if args.output is None:
-            written = write_reports(
+        if outputs is None:
+            written = write_single_report(
+                report, formats[0], args.output, sarif_options=sarif_options, outcome=outcome
+            )
+        else:
+            staged = write_reports(
                 report,
                 formats,
-                output_dir,
+                outputs.path(""),
                 sarif_options=sarif_options,
                 outcome=outcome,
                 extra=scenarios_output(report, formats),
             )
-        else:
-            written = write_single_report(
-                report, formats[0], args.output, sarif_options=sarif_options, outcome=outcome
-            )
-    if written_snapshot is not None:
-        written[SNAPSHOT_NAME] = written_snapshot
+            written = outputs.commit(keep=[args.snapshot] if args.snapshot else [])
+            written = {name: written[name] for name in (*staged, SNAPSHOT_NAME) if name in written}
+    for stale in outputs.removed if outputs is not None else ():
+        print(f"stormproof: removed {stale}: an earlier run's output", file=sys.stderr)
 
     # With --output the report may be standard output: the summary then goes to standard error.
     summary = sys.stdout if args.output is None else sys.stderr

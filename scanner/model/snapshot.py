@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import io
 import json
 import os
 import re
@@ -24,7 +25,7 @@ import jsonschema
 from scanner.atomic_files import write_atomic
 from scanner.errors import InputError, Location
 from scanner.resources import load_schema
-from scanner.userfiles import decode_user_text, read_user_bytes
+from scanner.userfiles import decode_user_text, read_user_bytes, too_large
 
 FORMAT = "stormproof-snapshot"
 FORMAT_VERSION = 1
@@ -149,16 +150,39 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A snapshot of a million resources is ~400 MiB of JSON; the limit stops a gzip bomb or
+# /dev/zero with one line instead of exhausting memory. Raise it with the variable.
+MAX_SNAPSHOT_ENV = "STORMPROOF_MAX_SNAPSHOT_MB"
+DEFAULT_MAX_SNAPSHOT_MB = 4096
+_LIMIT_HINT = f"set {MAX_SNAPSHOT_ENV} to raise it"
+
+
+def max_snapshot_bytes() -> int:
+    """The most bytes a snapshot may hold once decompressed (``STORMPROOF_MAX_SNAPSHOT_MB``)."""
+    raw = os.environ.get(MAX_SNAPSHOT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_SNAPSHOT_MB * 1024 * 1024
+    if not raw.isdigit() or not 0 < int(raw) <= 1024 * 1024:
+        raise InputError(
+            f"{MAX_SNAPSHOT_ENV} must be a whole number of MiB from 1 to 1048576 (got {raw!r})"
+        )
+    return int(raw) * 1024 * 1024
+
+
 def load_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Load and validate a snapshot file; every failure is one :class:`InputError` line."""
     path = Path(path)
     source = str(path)
-    raw = read_user_bytes(path, "snapshot")
+    limit = max_snapshot_bytes()
+    raw = read_user_bytes(path, "snapshot", limit=limit, hint=_LIMIT_HINT)
     if raw[:2] == b"\x1f\x8b":
         try:
-            raw = gzip.decompress(raw)
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unpacked:
+                raw = unpacked.read(limit + 1)  # a gzip bomb stops here, not in memory
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"corrupt gzip data: {exc}", Location(source)) from exc
+        if len(raw) > limit:
+            raise too_large("decompressed snapshot", limit, source, _LIMIT_HINT)
     elif source.endswith(".gz"):
         raise InputError("file ends in .gz but is not gzip data", Location(source))
     text = decode_user_text(raw, source)

@@ -18,10 +18,12 @@ from scanner.report.summary import (
     superseded_note,
     worst_findings,
 )
+from scanner.safe_output import UNSAFE_CLASS
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_AUTOLINK = re.compile(r"(?i)(://|www\.)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# "@" too: GitHub autolinks e-mail addresses and their mailto: and xmpp: forms.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~@])")
+_AUTOLINK = re.compile(r"(?i)(://|www\.|mailto:|xmpp:)")
+_CONTROL = re.compile(f"[\\t\\n{UNSAFE_CLASS}]")
 
 
 def escape(text: object, limit: int | None = None) -> str:
@@ -33,7 +35,16 @@ def escape(text: object, limit: int | None = None) -> str:
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
     value = _MD_SPECIAL.sub(r"\\\1", value)
-    return _AUTOLINK.sub(lambda m: m.group(1).replace("/", "\\/").replace(".", "\\."), value)
+    return _AUTOLINK.sub(lambda m: _break_autolink(m.group(1)), value)
+
+
+def _break_autolink(marker: str) -> str:
+    """``://`` -> ``:\\/\\/``, ``www.`` -> ``www\\.``, ``mailto:`` -> ``mailto\\:``."""
+    if marker.endswith("://"):
+        return marker.replace("/", "\\/")
+    if marker.endswith(":"):
+        return marker[:-1] + "\\:"
+    return marker.replace(".", "\\.")
 
 
 def render_markdown(report: ScanReport, *, outcome: str | None = None, worst: int = 10) -> str:

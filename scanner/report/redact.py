@@ -71,7 +71,14 @@ def _apply(report: ScanReport, transform, in_place: bool = False) -> ScanReport:
     out.fleets = _deep(out.fleets, transform)
     out.placed = _deep(out.placed, transform)
     out.zone_counts = _deep(out.zone_counts, transform)
-    out.warnings = [dataclasses.replace(w, message=transform(w.message)) for w in out.warnings]
+    out.warnings = [
+        dataclasses.replace(
+            w,
+            message=transform(w.message),
+            source=transform(w.source) if w.source is not None else None,
+        )
+        for w in out.warnings
+    ]
     out.scope = ScanScope(
         accounts=tuple(sorted(transform(a) for a in out.scope.accounts)),
         regions=out.scope.regions,

@@ -23,8 +23,10 @@ from scanner.report.summary import (
     superseded_note,
     worst_findings,
 )
+from scanner.safe_output import UNSAFE_CLASS
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Every control, zero-width and bidi character (scanner.safe_output's class, tab and newline too).
+_CONTROL = re.compile(f"[\\t\\n{UNSAFE_CLASS}]")
 _COLORS = {
     "critical": "1;31",
     "high": "31",

@@ -247,3 +247,24 @@ def tags_by_arn(documents: Iterable[dict[str, Any]]) -> Callable[[Finding], Mapp
 def _short(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def unknown_policy_warnings(waivers: WaiverFile, policy_ids: set[str]) -> list[ReportWarning]:
+    """A warning for each waiver naming a policy (no wildcard) that is not loaded.
+
+    A warning, not an error: one waiver file often serves several ``--policies``
+    sets, and a policy of another set is not a typo here. The warning still
+    shows in every output, so a misspelt id does not hide.
+    """
+    warnings = []
+    for waiver in waivers.waivers:
+        if not any(char in waiver.policy for char in "*?[") and waiver.policy not in policy_ids:
+            warnings.append(
+                ReportWarning(
+                    f"waiver for policy {waiver.policy} matches no loaded policy "
+                    "(a typo, or a policy of another --policies set?); it waives nothing here",
+                    waivers.source,
+                    waiver.line,
+                )
+            )
+    return warnings

@@ -25,7 +25,7 @@ def one_line(text: str) -> str:
         (["--output", "snap.txt"], "--output must end in .json or .json.gz"),
         (["--output", "s.json", "--accounts", "1111"], "--accounts: 1111 is not an AWS account"),
         (["--output", "s.json", "--shard", "0/3"], "--shard must be K/N"),
-        (["--output", "s.json", "--max-workers", "0"], "--max-workers must be at least 1"),
+        (["--output", "s.json", "--max-workers", "0"], "--max-workers must be from 1 to 256"),
         (["--output", "s.json", "--regions", "Mars"], "--regions: Mars is not a Region name"),
         (["--output", "s.json", "--profile", "nope"], "--profile: The config profile (nope)"),
     ],

@@ -205,8 +205,19 @@ def test_missing_and_unreadable_paths(
         (["scan", "--format", ","], "--format: name at least one of"),
         (["scan", "--regions", "us-east-1", "--all-regions"], "not allowed with argument"),
         (["scan", "--regions", "mars-north-1x"], "--regions: mars-north-1x is not a Region name"),
-        (["scan", "--max-workers", "0"], "--max-workers must be at least 1"),
-        (["scan", "--rate-limit", "-1"], "--rate-limit must be a positive number"),
+        (["scan", "--max-workers", "0"], "--max-workers must be from 1 to 256"),
+        (["scan", "--max-workers", "100000"], "--max-workers must be from 1 to 256"),
+        (["scan", "--rate-limit", "-1"], "--rate-limit must be from 0.01 to 10,000"),
+        (["scan", "--rate-limit", "1e308"], "--rate-limit must be from 0.01 to 10,000"),
+        (["scan", "--rate-limit", "inf"], "--rate-limit must be from 0.01 to 10,000"),
+        (["scan", "--rate-limit", "1e-300"], "--rate-limit must be from 0.01 to 10,000"),
+        (["scan", "--snapshot", ""], "--snapshot: an empty value is not allowed"),
+        (["scan", "--waivers", ""], "--waivers: an empty value is not allowed"),
+        (["scan", "--baseline", ""], "--baseline: an empty value is not allowed"),
+        (["scan", "--config", " "], "--config: an empty value is not allowed"),
+        (["scan", "--policies", ""], "--policies: an empty value is not allowed"),
+        (["collect", "--output", ""], "--output: an empty value is not allowed"),
+        (["merge", "--output", "m.json", ""], "--inputs: an empty value is not allowed"),
         (["scan", "--shard", "3/2"], "--shard must be K/N"),
         (["scan", "--sarif-policy-root", "/etc"], "--sarif-policy-root must be a path relative"),
         (["collect", "--output", "snapshot.txt"], "--output must end in .json or .json.gz"),
@@ -265,7 +276,7 @@ def test_an_output_folder_that_is_a_file_is_an_error(
     blocker = tmp_path / "out"
     blocker.write_text("precious")
     result = run_cli("scan", "--snapshot", good_snapshot, "--output-dir", blocker)
-    assert_one_clean_line(result, f"stormproof: {blocker}: cannot create the output folder", "")
+    assert_one_clean_line(result, f"stormproof: {blocker}: --output-dir: the output folder", "")
     assert blocker.read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no stray temp files
 
