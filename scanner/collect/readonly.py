@@ -29,6 +29,7 @@ ALLOWED_OPERATIONS: frozenset[str] = frozenset(
         "ec2:DescribeSnapshots",
         "ec2:DescribeImages",
         "ec2:DescribeLaunchTemplateVersions",
+        "ec2:DescribePlacementGroups",
         "autoscaling:DescribeAutoScalingGroups",
         "autoscaling:DescribeLaunchConfigurations",
         "elb:DescribeLoadBalancers",

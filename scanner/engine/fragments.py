@@ -349,6 +349,13 @@ def _dlm_policy(ctx: _Context, r: Record) -> Record:
     return ctx.base(r)
 
 
+def _placement_group(ctx: _Context, r: Record) -> Record:
+    r.setdefault("arn", ctx.arn("ec2", f"placement-group/{r['id']}"))
+    r.setdefault("strategy", "cluster")
+    r.setdefault("state", "available")
+    return ctx.base(r)
+
+
 _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "instances": _instance,
     "subnets": _subnet,
@@ -362,4 +369,5 @@ _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "load_balancers": _load_balancer,
     "target_groups": _target_group,
     "dlm_policies": _dlm_policy,
+    "placement_groups": _placement_group,
 }

@@ -55,6 +55,7 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType(
             "dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy", "DLM lifecycle policies"
         ),
+        ResourceType("placement_group", "placement_groups", "ec2", "Placement group"),
         ResourceType("fleet", None, "ec2", "Fleet"),
     )
 }

@@ -80,7 +80,7 @@ def test_a_valid_policy_has_no_problems(tmp_path: Path) -> None:
             "  path: facts.zone_count",
             "  path: facts.zonecount",
             "17:9: unknown fact 'facts.zonecount' for resource type 'auto_scaling_group'"
-            " (known: zones, zone_names, zone_count, load_balancer_attached)",
+            " (known: zones, zone_names, zone_count, load_balancer_attached,",
         ),
         ("title: Team ASGs span three zones\n", "", "1:1: missing required key 'title'"),
         (

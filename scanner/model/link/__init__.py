@@ -15,8 +15,10 @@ from scanner.model.link.copies import link_copies
 from scanner.model.link.dlm import link_dlm
 from scanner.model.link.fleets import DEFAULT_FLEET_TAG_KEYS, build_fleets
 from scanner.model.link.index import Index, documents_from_snapshot
+from scanner.model.link.membership import link_membership
 from scanner.model.link.placement import link_placement
 from scanner.model.link.usage import link_usage
+from scanner.model.link.zone_resilience import link_zone_resilience
 from scanner.model.link.zones import ZoneCatalog
 from scanner.model.linked import LinkedModel
 
@@ -44,7 +46,9 @@ def link_snapshot(
     link_usage(index)
     link_dlm(index)
     link_copies(index)
+    link_zone_resilience(index)
     resources["fleet"] = build_fleets(index, zones, tuple(fleet_tag_keys))
+    link_membership(index, resources["fleet"])
     for documents in resources.values():
         documents.sort(key=_DOCUMENT_ORDER)
     return LinkedModel(

@@ -66,6 +66,28 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "enabled DLM policies covering it: snapshot_policy_ids (INSTANCE snapshot policies), "
             "ami_policy_ids (AMI policies, default AMI policy included)",
         ),
+        Fact(
+            "fleet_ids",
+            _deps(
+                "instance",
+                "auto_scaling_group",
+                "classic_load_balancer",
+                "load_balancer",
+                "target_group",
+            ),
+            "the fleets it belongs to (Auto Scaling group, load balancer, tag fleet), sorted",
+        ),
+        Fact(
+            "placement_strategy",
+            _deps("placement_group"),
+            "strategy of its placement group (cluster, spread, partition, precision-time), "
+            "or null when it is in none",
+        ),
+        Fact(
+            "placement_group_size",
+            _deps("instance"),
+            "instances of the snapshot in its placement group (itself included); 0 when in none",
+        ),
     ),
     "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),
     "volume": (
@@ -143,11 +165,42 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     "auto_scaling_group": (
         *_WORKLOAD_ZONES,
         Fact("load_balancer_attached", (), "attached to a classic load balancer or a target group"),
+        Fact(
+            "zonal_shift_enabled",
+            (),
+            "its zone impairment policy enables ARC zonal shift; null for a snapshot that did "
+            "not record the policy",
+        ),
+        Fact(
+            "zone_distribution_strategy",
+            (),
+            "balanced-best-effort or balanced-only (AWS's default balanced-best-effort when unset)",
+        ),
+        Fact(
+            "uses_spot",
+            (),
+            "its mixed instances policy leaves capacity above the On-Demand base to Spot",
+        ),
+        Fact(
+            "instance_zone_counts",
+            _deps("subnet"),
+            "InService instances per configured zone, zones without any included as 0",
+        ),
+        Fact(
+            "zone_imbalance",
+            _deps("subnet"),
+            "InService instances in its fullest zone minus those in its emptiest",
+        ),
     ),
     "launch_configuration": (),
     "classic_load_balancer": (
         *_WORKLOAD_ZONES,
         Fact("cross_zone", (), "cross-zone load balancing as configured; null if unknown"),
+        Fact(
+            "connection_draining_enabled",
+            _deps("classic_load_balancer"),
+            "connection draining is on; null if its attributes could not be read",
+        ),
     ),
     "load_balancer": (
         Fact("zones", _deps(ZONE), f"enabled zones, sorted by name; each {_ZONE_OBJECT}"),
@@ -155,6 +208,12 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("zone_count", (), "number of distinct enabled zones"),
         Fact("cross_zone", (), "effective cross-zone load balancing (always true for an ALB)"),
         Fact("target_group_arns", _deps("target_group"), "target groups that route through it"),
+        Fact(
+            "zonal_shift_enabled",
+            _deps("load_balancer"),
+            "ARC zonal shift integration (zonal_shift.config.enabled, off by default) for an ALB "
+            "or NLB; null for a Gateway Load Balancer or when its attributes could not be read",
+        ),
     ),
     "target_group": (
         Fact("in_use", (), "attached to at least one load balancer"),
@@ -180,6 +239,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "Regions its schedules (or default-policy targets) copy to, its own Region excluded",
         ),
     ),
+    "placement_group": (),
     "fleet": (
         Fact(
             "zones",
