@@ -178,8 +178,10 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ),
         Fact(
             "uses_spot",
-            (),
-            "its mixed instances policy leaves capacity above the On-Demand base to Spot",
+            _deps("launch_template_version"),
+            "it launches Spot Instances: its mixed instances policy leaves capacity above the "
+            "On-Demand base to Spot, or its launch template version requests Spot; null when "
+            "that version was not read",
         ),
         Fact(
             "instance_zone_counts",

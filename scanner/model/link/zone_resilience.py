@@ -66,11 +66,18 @@ def _group_facts(group: Document) -> dict[str, Any]:
     }
 
 
-def _uses_spot(group: Document) -> bool:
-    """A mixed instances policy that leaves some capacity above the On-Demand base to Spot."""
+def _uses_spot(group: Document) -> bool | None:
+    """Spot from a mixed policy's split, or from the launch template a plain group uses.
+
+    A mixed instances policy that leaves capacity above its On-Demand base to
+    Spot; else the launch template version's market type; null when a plain
+    group's template version was not read.
+    """
     split = group.get("instances_distribution")
     if not isinstance(split, dict):
-        return False
+        if group.get("launch_template_market_type"):
+            return group["launch_template_market_type"] == "spot"
+        return None if group.get("launch_template") else False
     percentage = split.get("on_demand_percentage_above_base_capacity")
     if percentage is None:
         percentage = DEFAULT_ON_DEMAND_PERCENTAGE
