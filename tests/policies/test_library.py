@@ -32,6 +32,15 @@ EXPECTED = {
     "snapshot-not-copied-cross-region": ("medium", {"min_age_hours": 24}),
     "ami-not-copied-cross-region": ("medium", {"min_age_hours": 24}),
     "volume-no-recent-snapshot": ("medium", {"max_age_days": 7}),
+    "elbv2-zonal-shift-disabled": ("medium", {}),
+    "asg-zonal-shift-disabled": ("medium", {}),
+    "asg-balanced-only-distribution": ("low", {}),
+    "asg-zone-imbalance": ("low", {"max_imbalance": 1}),
+    "asg-capacity-rebalance-off": ("medium", {}),
+    "instance-standalone": ("medium", {"exempt_tag_keys": []}),
+    "instance-auto-recovery-disabled": ("medium", {}),
+    "instance-cluster-placement-group": ("medium", {}),
+    "elb-connection-draining-disabled": ("low", {}),
 }
 ZONE_POLICIES = [
     "asg-single-az",

@@ -86,7 +86,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact(
             "placement_group_size",
             _deps("instance"),
-            "instances of the snapshot in its placement group (itself included); 0 when in none",
+            "running instances of the snapshot in its placement group; 0 when in none",
         ),
     ),
     "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),

@@ -22,7 +22,7 @@ def link_membership(index: Index, fleets: list[Document]) -> None:
     group_sizes: Counter[tuple[str, str, str]] = Counter(
         (doc["account"], doc["region"], doc["placement_group_name"])
         for doc in index.of_type("instance")
-        if doc.get("placement_group_name")
+        if doc.get("placement_group_name") and doc.get("state") == "running"
     )
     for instance in index.of_type("instance"):
         account, region = instance["account"], instance["region"]
