@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from scanner.demo.library import seed_library_estate
 from scanner.demo.regions import PRIMARY, RECOVERY
 from scanner.mockaws import DlmStandIn, backdate, balance_group_instances
 from scanner.mockaws.estate import (
@@ -65,6 +66,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     """Seed both Regions and DLM; returns what was made (``facts`` names the key resources)."""
     estate = Estate()
     _seed_primary(client, estate)
+    seed_library_estate(client, estate)  # zone-event settings: zonal shift, placement, Spot, ...
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
     return estate

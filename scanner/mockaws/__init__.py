@@ -15,6 +15,9 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
 - :func:`backdate`: an old snapshot, AMI, volume or instance (moto makes everything "now").
 - :func:`balance_group_instances`: an Auto Scaling group's instances spread over its
   zones, as AWS does (moto launches them all in one subnet).
+- :func:`set_instance_options`, :func:`set_group_zone_policies`: instance AutoRecovery and
+  placement group, Auto Scaling zone distribution and impairment policy (moto drops them).
+- :func:`add_placement_group`: ``DescribePlacementGroups``, which moto does not serve.
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
 
@@ -27,9 +30,11 @@ from scanner.mockaws.backdate import backdate
 from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
 from scanner.mockaws.placement import balance_group_instances
+from scanner.mockaws.placement_groups import add_placement_group
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
 from scanner.mockaws.slow import HangingEndpoint
 from scanner.mockaws.trust import enforce_role_trust
+from scanner.mockaws.zone_settings import set_group_zone_policies, set_instance_options
 from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local_zones
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
+    "add_placement_group",
     "backdate",
     "balance_group_instances",
     "deny_service",
@@ -48,4 +54,6 @@ __all__ = [
     "mark_image_copy",
     "mark_snapshot_copy",
     "quick_retries",
+    "set_group_zone_policies",
+    "set_instance_options",
 ]

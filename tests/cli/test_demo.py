@@ -180,7 +180,11 @@ def test_the_estate_tells_compliant_from_non_compliant(demo: DemoRun) -> None:
     assert demo.failed("asg-no-elb-health-check") == {"shop-api"}
     assert demo.failed("local-zone-failover-to-parent") == {"asg/shop-edge"}  # not shop-stream
     assert demo.failed("local-zone-no-failover") == {"tag/Service=game-session"}
-    assert demo.failed("fleet-single-az") == {"tag/Service=ingest", "tag/Service=game-session"}
+    assert demo.failed("fleet-single-az") == {
+        "tag/Service=ingest",
+        "tag/Service=game-session",
+        "tag/Service=render",  # a cluster placement group is one zone
+    }
     assert demo.failed("elb-single-az") == {"legacy-admin"}
     assert demo.failed("elb-cross-zone-disabled") == {"elbv2/ingest"}
     targets = demo.failed("elbv2-targets-single-az")
@@ -194,6 +198,27 @@ def test_the_estate_tells_compliant_from_non_compliant(demo: DemoRun) -> None:
     assert len(demo.failed("dlm-policy-disabled")) == 2
     assert len(demo.failed("dlm-policy-no-cross-region-copy")) == 1
     assert len(demo.failed("ami-not-copied-cross-region")) == 2  # the API and tools AMIs
+
+
+def test_the_zone_event_settings_tell_compliant_from_non_compliant(demo: DemoRun) -> None:
+    assert demo.failed("asg-zonal-shift-disabled") == {
+        "shop-api",
+        "shop-edge",
+        "shop-stream",
+        "spot-workers",
+        "quorum",
+        "queue-workers",
+    }  # not shop-web (enabled) or batch-workers (one zone)
+    alb_and_nlb = {name.split("/")[1] for name in demo.failed("elbv2-zonal-shift-disabled")}
+    assert alb_and_nlb == {"shop-api", "ingest"}  # not shop-web (enabled) or metrics (one zone)
+    assert demo.failed("asg-balanced-only-distribution") == {"quorum"}
+    assert demo.failed("asg-zone-imbalance") == {"queue-workers"}
+    assert demo.failed("asg-capacity-rebalance-off") == {"spot-workers"}
+    assert demo.failed("elb-connection-draining-disabled") == {"legacy-admin"}
+    assert len(demo.failed("instance-cluster-placement-group")) == 2
+    assert len(demo.failed("instance-auto-recovery-disabled")) == 1
+    standalone = demo.failed("instance-standalone")
+    assert len(standalone) == 3  # orders-db, reporting-db, ledger-db
 
 
 def _volume_named(demo: DemoRun, name: str) -> str:
