@@ -65,9 +65,9 @@ def seed() -> dict[str, Any]:
         ("zs-off", "application", [a, b]),
         ("single", "network", [a]),
     ):
-        arn = elbv2.create_load_balancer(Name=name, Type=kind, Subnets=subnets)["LoadBalancers"][
-            0
-        ]["LoadBalancerArn"]
+        arn = elbv2.create_load_balancer(Name=name, Type=kind, Subnets=subnets)["LoadBalancers"][0][
+            "LoadBalancerArn"
+        ]
         ids[name] = arn.split(":loadbalancer/")[1]
         if name == "zs-on":
             elbv2.modify_load_balancer_attributes(
