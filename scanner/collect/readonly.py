@@ -43,6 +43,7 @@ ALLOWED_OPERATIONS: frozenset[str] = frozenset(
         "elbv2:DescribeTags",
         "dlm:GetLifecyclePolicies",
         "dlm:GetLifecyclePolicy",
+        "arc-zonal-shift:ListManagedResources",
     }
 )
 

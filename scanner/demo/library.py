@@ -3,7 +3,8 @@
 Seeded into the primary Region after the shop itself (:mod:`scanner.demo.estate`):
 
 - the web tier is the compliant example: its ALB and its Auto Scaling group have
-  ARC zonal shift enabled (the API tier's stay at AWS's default, off);
+  ARC zonal shift enabled (the API tier's stay at AWS's default, off), and the
+  group is under zonal autoshift (the ALB not yet);
 - ``render-farm``: two render nodes in one cluster placement group;
 - ``ledger-db``: a hand-built database host with automatic recovery disabled;
 - ``spot-workers``: a group three quarters on Spot, without Capacity Rebalancing;
@@ -25,6 +26,7 @@ from scanner.mockaws import (
     balance_group_instances,
     set_group_zone_policies,
     set_instance_options,
+    set_zonal_autoshift,
 )
 from scanner.mockaws.estate import ClientFor, Estate, launch_instances
 
@@ -43,6 +45,8 @@ def seed_library_estate(client: ClientFor, estate: Estate) -> None:
         Attributes=[{"Key": "zonal_shift.config.enabled", "Value": "true"}],
     )
     set_group_zone_policies("shop-web", region=region, zonal_shift=True)
+    web_group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["shop-web"])
+    set_zonal_autoshift(web_group["AutoScalingGroups"][0]["AutoScalingGroupARN"], region=region)
 
     add_placement_group("render", "cluster", region=region)
     render = launch_instances(ec2, tools_ami, b, tags={"Service": "render"}, count=2)

@@ -356,6 +356,15 @@ def _placement_group(ctx: _Context, r: Record) -> Record:
     return ctx.base(r)
 
 
+def _zonal_shift_resource(ctx: _Context, r: Record) -> Record:
+    r.setdefault("arn", ctx.arn("elasticloadbalancing", r["id"]))
+    short = "".join(part[0] for part in ctx.region.split("-")[:-1]) + ctx.region.rsplit("-")[-1]
+    r.setdefault("zones", [f"{short}-az1", f"{short}-az2"])  # ARC lists zone ids
+    r.setdefault("autoshift_status", "DISABLED")
+    r.setdefault("practice_run_status", "DISABLED")
+    return ctx.base(r)
+
+
 _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "instances": _instance,
     "subnets": _subnet,
@@ -370,4 +379,5 @@ _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "target_groups": _target_group,
     "dlm_policies": _dlm_policy,
     "placement_groups": _placement_group,
+    "zonal_shift_resources": _zonal_shift_resource,
 }

@@ -18,6 +18,8 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
 - :func:`set_instance_options`, :func:`set_group_zone_policies`: instance AutoRecovery and
   placement group, Auto Scaling zone distribution and impairment policy (moto drops them).
 - :func:`add_placement_group`: ``DescribePlacementGroups``, which moto does not serve.
+- ARC zonal shift's ``ListManagedResources``, served wherever moto answers (installed on
+  import), derived from moto's state; :func:`set_zonal_autoshift` configures autoshift.
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
 
@@ -34,6 +36,8 @@ from scanner.mockaws.placement_groups import add_placement_group
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
 from scanner.mockaws.slow import HangingEndpoint
 from scanner.mockaws.trust import enforce_role_trust
+from scanner.mockaws.zonal_shift import install as _install_zonal_shift
+from scanner.mockaws.zonal_shift import set_zonal_autoshift
 from scanner.mockaws.zone_settings import set_group_zone_policies, set_instance_options
 from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local_zones
 
@@ -56,4 +60,7 @@ __all__ = [
     "quick_retries",
     "set_group_zone_policies",
     "set_instance_options",
+    "set_zonal_autoshift",
 ]
+
+_install_zonal_shift()

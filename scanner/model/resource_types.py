@@ -56,6 +56,12 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             "dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy", "DLM lifecycle policies"
         ),
         ResourceType("placement_group", "placement_groups", "ec2", "Placement group"),
+        ResourceType(
+            "zonal_shift_resource",
+            "zonal_shift_resources",
+            "arc-zonal-shift",
+            "ARC zonal shift resource",
+        ),
         ResourceType("fleet", None, "ec2", "Fleet"),
     )
 }

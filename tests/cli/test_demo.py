@@ -217,6 +217,8 @@ def test_the_zone_event_settings_tell_compliant_from_non_compliant(demo: DemoRun
     assert demo.failed("elb-connection-draining-disabled") == {"legacy-admin"}
     assert len(demo.failed("instance-cluster-placement-group")) == 2
     assert len(demo.failed("instance-auto-recovery-disabled")) == 1
+    (alb,) = demo.failed("zonal-autoshift-disabled")  # the web group is under autoshift
+    assert alb.startswith("loadbalancer/app/shop-web/")
     standalone = demo.failed("instance-standalone")
     assert len(standalone) == 3  # orders-db, reporting-db, ledger-db
 

@@ -69,7 +69,11 @@ def test_permissions_says_which_managed_policies_suffice() -> None:
     read_only = {action for action, grant, _ in rows if grant == NOT_GRANTED}
     security_audit_gaps = {action for action, _, grant in rows if grant == NOT_GRANTED}
     assert read_only == set()
-    assert security_audit_gaps == {"dlm:GetLifecyclePolicies", "dlm:GetLifecyclePolicy"}
+    assert security_audit_gaps == {
+        "dlm:GetLifecyclePolicies",
+        "dlm:GetLifecyclePolicy",
+        "arc-zonal-shift:ListManagedResources",
+    }
     text = PERMISSIONS.read_text(encoding="utf-8")
     assert "**`ReadOnlyAccess` is enough on its own.**" in text
     assert all(action in text.split("Add the two DLM")[1] for action in security_audit_gaps)

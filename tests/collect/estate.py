@@ -269,6 +269,7 @@ def expected_api_calls(estate: Estate, region: str) -> dict[str, int]:
         "elbv2:DescribeLoadBalancers": 1,
         "elbv2:DescribeTargetGroups": 1,
         "dlm:GetLifecyclePolicies": 1,
+        "arc-zonal-shift:ListManagedResources": 1,
         # One call per item: no batched form exists.
         "elb:DescribeLoadBalancerAttributes": classic,
         "elbv2:DescribeLoadBalancerAttributes": load_balancers,

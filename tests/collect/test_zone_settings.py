@@ -18,6 +18,7 @@ from scanner.collect.context import UnitContext
 from scanner.collect.ec2 import collect_ec2
 from scanner.collect.elb import collect_elb
 from scanner.collect.session import ClientFactory
+from scanner.collect.zonal_shift import collect_zonal_shift
 
 REGION = "eu-west-1"
 ACCOUNT = "111122223333"
@@ -240,3 +241,45 @@ def test_connection_draining_comes_from_the_one_attributes_call(ctx: UnitContext
     assert records["unread"]["connection_draining"] is None
     assert records["unread"]["cross_zone"] is None
     assert [e["operation"] for e in ctx.errors] == ["DescribeLoadBalancerAttributes"]
+
+
+def test_arc_managed_resources_are_paged_at_the_largest_size(ctx: UnitContext, stub):
+    arc = stub("arc-zonal-shift")
+    alb = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/web/0123456789abcdef"
+    arc.add_response(
+        "list_managed_resources",
+        {
+            "items": [
+                {
+                    "arn": alb,
+                    "name": "web",
+                    "availabilityZones": ["euw1-az2", "euw1-az1"],
+                    "appliedWeights": {"euw1-az1": 1.0, "euw1-az2": 1.0},
+                    "zonalAutoshiftStatus": "DISABLED",
+                    "practiceRunStatus": "DISABLED",
+                }
+            ],
+            "nextToken": "page-2",
+        },
+        {"maxResults": 100},
+    )
+    arc.add_response(
+        "list_managed_resources",
+        {"items": [{"availabilityZones": ["euw1-az1"]}]},  # no ARN: nothing to name it by
+        {"maxResults": 100, "nextToken": "page-2"},
+    )
+    (record,) = collect_zonal_shift(ctx)["zonal_shift_resources"]
+    assert record["id"] == "loadbalancer/app/web/0123456789abcdef" and record["arn"] == alb
+    assert record["zones"] == ["euw1-az1", "euw1-az2"]
+    assert (record["autoshift_status"], record["practice_run_status"]) == ("DISABLED", "DISABLED")
+    assert ctx.errors == []
+
+
+def test_arc_unavailable_is_an_error_not_an_empty_list(ctx: UnitContext, stub):
+    stub("arc-zonal-shift").add_client_error(
+        "list_managed_resources", "AccessDeniedException", "denied", 403
+    )
+    assert collect_zonal_shift(ctx) == {}
+    assert [(e["service"], e["operation"]) for e in ctx.errors] == [
+        ("arc-zonal-shift", "ListManagedResources")
+    ]

@@ -12,5 +12,6 @@ LIBRARY_POLICY_IDS = frozenset(
         "instance-auto-recovery-disabled",
         "instance-cluster-placement-group",
         "instance-standalone",
+        "zonal-autoshift-disabled",
     }
 )

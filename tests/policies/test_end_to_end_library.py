@@ -24,6 +24,7 @@ from scanner.mockaws import (
     balance_group_instances,
     set_group_zone_policies,
     set_instance_options,
+    set_zonal_autoshift,
 )
 from scanner.mockaws.estate import create_network, launch_instances, register_ami
 from scanner.model.link import link_snapshot
@@ -69,7 +70,7 @@ def seed() -> dict[str, Any]:
             "LoadBalancerArn"
         ]
         ids[name] = arn.split(":loadbalancer/")[1]
-        if name == "zs-on":
+        if name == "zs-on":  # registered with ARC, but zonal autoshift stays off
             elbv2.modify_load_balancer_attributes(
                 LoadBalancerArn=arn,
                 Attributes=[{"Key": "zonal_shift.config.enabled", "Value": "true"}],
@@ -115,6 +116,11 @@ def seed() -> dict[str, Any]:
             zonal_shift=name != "no-zonal-shift",
             distribution=distribution or "balanced-best-effort",
         )
+        arn = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
+            "AutoScalingGroups"
+        ][0]["AutoScalingGroupARN"]
+        if name != "no-zonal-shift":
+            set_zonal_autoshift(arn, region=REGION)
 
     # Classic Load Balancers: connection draining off (the API default) and on.
     (member,) = launch_instances(ec2, ami, a, tags={"Name": "clb-member"})
@@ -173,6 +179,12 @@ def test_the_snapshot_is_complete_and_valid(scan) -> None:
     groups = {g["id"]: g["strategy"] for g in unit["resources"]["placement_groups"]}
     assert groups == {"tight": "cluster", "apart": "spread", "lonely": "cluster"}
     assert unit["api_calls"]["ec2:DescribePlacementGroups"] == 1
+    managed = {r["name"]: r["autoshift_status"] for r in unit["resources"]["zonal_shift_resources"]}
+    assert managed == {
+        "zs-on": "DISABLED",
+        **{name: "ENABLED" for name in ("compliant", "strict", "lopsided", "mixed-spot")},
+        **{name: "ENABLED" for name in ("mixed-spot-rebalanced", "template-spot")},
+    }  # ARC lists what has zonal shift enabled: not zs-off, single or no-zonal-shift
 
 
 def test_exactly_the_expected_findings(scan) -> None:
@@ -182,6 +194,7 @@ def test_exactly_the_expected_findings(scan) -> None:
     findings = evaluate(link_snapshot(snapshot), policies).findings
     expected = {
         ("elbv2-zonal-shift-disabled", ids["zs-off"], "open"),
+        ("zonal-autoshift-disabled", f"loadbalancer/{ids['zs-on']}", "open"),
         ("asg-zonal-shift-disabled", "no-zonal-shift", "open"),
         ("asg-balanced-only-distribution", "strict", "open"),
         ("asg-zone-imbalance", "lopsided", "open"),

@@ -41,6 +41,7 @@ EXPECTED = {
     "instance-auto-recovery-disabled": ("medium", {}),
     "instance-cluster-placement-group": ("medium", {}),
     "elb-connection-draining-disabled": ("low", {}),
+    "zonal-autoshift-disabled": ("low", {}),
 }
 ZONE_POLICIES = [
     "asg-single-az",

@@ -242,6 +242,7 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ),
     ),
     "placement_group": (),
+    "zonal_shift_resource": (),
     "fleet": (
         Fact(
             "zones",
