@@ -1,6 +1,10 @@
-"""Auto Scaling: groups (zones, subnets, sizes, health checks, load balancers, instances,
-capacity rebalancing, mixed-instances policy) and the AMIs their launch templates or
-launch configurations use.
+"""Auto Scaling: groups (zones, subnets, sizes, health checks, load balancers, traffic
+sources, suspended processes, instances, capacity rebalancing, mixed-instances policy) and
+the AMIs their launch templates or launch configurations use.
+
+``DescribeAutoScalingGroups`` returns a group's ``TrafficSources`` (whatever attached them:
+``AttachTrafficSources``, or the older load balancer and target group calls) and its
+``SuspendedProcesses``, so neither needs a call of its own.
 
 Launch configurations are fetched by name, only those a group uses, 50 names a
 call; launch template versions come from :mod:`scanner.collect.launch_templates`.
@@ -115,6 +119,15 @@ def _group_record(
         health_check_grace_period=group.get("HealthCheckGracePeriod"),
         load_balancer_names=list(group.get("LoadBalancerNames", [])),
         target_group_arns=list(group.get("TargetGroupARNs", [])),
+        traffic_sources=[
+            {"identifier": source["Identifier"], "type": source.get("Type")}
+            for source in group.get("TrafficSources", [])
+        ],
+        suspended_processes=[
+            {"name": process["ProcessName"], "reason": process.get("SuspensionReason") or None}
+            for process in group.get("SuspendedProcesses", [])
+            if process.get("ProcessName")
+        ],
         instances=[_instance(instance) for instance in group.get("Instances", [])],
         capacity_rebalance=group.get("CapacityRebalance"),
         mixed_instances_policy="MixedInstancesPolicy" in group,

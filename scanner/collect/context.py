@@ -42,8 +42,10 @@ class UnitContext:
             self._clients[service] = self.make_client(service, self.region, self.counter)
         return self._clients[service]
 
-    def record_error(self, service: str, operation: str, exc: BaseException) -> None:
-        entry = error_entry(self.account, self.region, service, operation, exc)
+    def record_error(
+        self, service: str, operation: str, exc: BaseException, resource: str | None = None
+    ) -> None:
+        entry = error_entry(self.account, self.region, service, operation, exc, resource)
         self.errors.append(entry)
         log.info(
             "%s %s: %s:%s failed: %s: %s",
@@ -55,14 +57,37 @@ class UnitContext:
             entry["message"],
         )
 
-    def call(self, service: str, operation: str, **params: Any) -> dict[str, Any] | None:
-        """One request; ``None`` (and an error entry) if it failed."""
+    def record_empty(self, service: str, operation: str, what: str) -> None:
+        """An answer that cannot be true (no Regions, no zones): an error entry, not "none"."""
+        self.errors.append(
+            {
+                "account": self.account,
+                "region": self.region,
+                "service": service,
+                "operation": operation,
+                "code": "EmptyResponse",
+                "message": f"{operation} answered with {what}, which AWS never does; "
+                "treated as a failed call",
+            }
+        )
+        log.info(
+            "%s %s: %s:%s answered with %s", self.account, self.region, service, operation, what
+        )
+
+    def call(
+        self, service: str, operation: str, *, resource: str | None = None, **params: Any
+    ) -> dict[str, Any] | None:
+        """One request; ``None`` (and an error entry) if it failed.
+
+        ``resource`` is the ARN of the one resource a detail call describes: its
+        error entry names it, so only that resource's facts become unknown.
+        """
         client = self.client(service)
         method = getattr(client, xform_name(operation))
         try:
             return method(**params)
         except AWS_FAILURES as exc:
-            self.record_error(service, operation, exc)
+            self.record_error(service, operation, exc, resource)
             return None
 
     def pages(

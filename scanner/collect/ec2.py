@@ -23,6 +23,10 @@ def collect_zones(ctx: UnitContext) -> list[dict[str, Any]] | None:
     response = ctx.call("ec2", "DescribeAvailabilityZones", AllAvailabilityZones=True)
     if response is None:
         return None
+    if not response.get("AvailabilityZones"):
+        # Every enabled Region has zones: an empty catalog would read as "no zone to lose".
+        ctx.record_empty("ec2", "DescribeAvailabilityZones", f"no zones for {ctx.region}")
+        return None
     return [
         {
             "name": zone["ZoneName"],

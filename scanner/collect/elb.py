@@ -35,7 +35,7 @@ def collect_elb(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
             dns_name=balancer.get("DNSName"),
             instance_ids=[i["InstanceId"] for i in balancer.get("Instances", [])],
             created_time=iso_utc(balancer.get("CreatedTime")),
-            **_attributes(ctx, name),
+            **_attributes(ctx, name, record["arn"]),
         )
         records.append(record)
     return {"classic_load_balancers": records}
@@ -50,10 +50,12 @@ def _tags(ctx: UnitContext, names: list[str]) -> dict[str, dict[str, str]]:
     return tags
 
 
-def _attributes(ctx: UnitContext, name: str) -> dict[str, Any]:
+def _attributes(ctx: UnitContext, name: str, arn: str) -> dict[str, Any]:
     """Cross-zone and connection draining settings; None (unknown) where the call failed."""
     # Per load balancer: the API has no batched form.
-    response = ctx.call("elb", "DescribeLoadBalancerAttributes", LoadBalancerName=name)
+    response = ctx.call(
+        "elb", "DescribeLoadBalancerAttributes", resource=arn, LoadBalancerName=name
+    )
     attributes = (response or {}).get("LoadBalancerAttributes", {})
     cross_zone = attributes.get("CrossZoneLoadBalancing")
     draining = attributes.get("ConnectionDraining")

@@ -53,7 +53,7 @@ def _balancer(
     arn = balancer["LoadBalancerArn"]
     # Per load balancer: the API has no batched form.
     attributes = _attributes(
-        ctx.call("elbv2", "DescribeLoadBalancerAttributes", LoadBalancerArn=arn)
+        ctx.call("elbv2", "DescribeLoadBalancerAttributes", resource=arn, LoadBalancerArn=arn)
     )
     cross_zone = attributes.get(CROSS_ZONE_ATTRIBUTE) if attributes is not None else None
     record = ctx.base(arn_resource(arn).removeprefix("loadbalancer/"), arn, tags.get(arn, {}))
@@ -86,8 +86,11 @@ def _target_group(
 ) -> dict[str, Any]:
     arn = group["TargetGroupArn"]
     # Per target group, both: the APIs have no batched form.
-    attributes = _attributes(ctx.call("elbv2", "DescribeTargetGroupAttributes", TargetGroupArn=arn))
-    health = ctx.call("elbv2", "DescribeTargetHealth", TargetGroupArn=arn)
+    # Their error entries name the target group, so only its own facts become unknown.
+    attributes = _attributes(
+        ctx.call("elbv2", "DescribeTargetGroupAttributes", resource=arn, TargetGroupArn=arn)
+    )
+    health = ctx.call("elbv2", "DescribeTargetHealth", resource=arn, TargetGroupArn=arn)
     record = ctx.base(arn_resource(arn).removeprefix("targetgroup/"), arn, tags.get(arn, {}))
     record.update(
         name=group["TargetGroupName"],

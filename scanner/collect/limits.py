@@ -22,6 +22,11 @@ PAGE_SIZES: dict[str, tuple[str, int]] = {
     "elbv2:DescribeTargetGroups": ("PageSize", 400),
     "organizations:ListAccounts": ("MaxResults", 20),
     "arc-zonal-shift:ListManagedResources": ("maxResults", 100),
+    "backup:ListBackupPlans": ("MaxResults", 1000),
+    "backup:ListBackupSelections": ("MaxResults", 1000),
+    "backup:ListBackupVaults": ("MaxResults", 1000),
+    "backup:ListProtectedResources": ("MaxResults", 1000),
+    "backup:ListRecoveryPointsByBackupVault": ("MaxResults", 1000),
 }
 
 # Batched calls: how many names / ARNs / ids one request may carry.

@@ -44,6 +44,15 @@ ALLOWED_OPERATIONS: frozenset[str] = frozenset(
         "dlm:GetLifecyclePolicies",
         "dlm:GetLifecyclePolicy",
         "arc-zonal-shift:ListManagedResources",
+        "backup:ListBackupPlans",
+        "backup:GetBackupPlan",
+        "backup:ListBackupSelections",
+        "backup:GetBackupSelection",
+        "backup:ListTags",
+        "backup:DescribeRegionSettings",
+        "backup:ListProtectedResources",
+        "backup:ListBackupVaults",
+        "backup:ListRecoveryPointsByBackupVault",
     }
 )
 

@@ -40,12 +40,20 @@ def discover_regions(
     """The Regions to collect, with their opt-in status; failures become ``ctx`` errors."""
     response = ctx.call("ec2", "DescribeRegions", AllRegions=True)
     if response is None:
+        if requested is None:
+            # No Region was named, so none is collected: the failure hides every Region
+            # of the account, not just the one the call went to.
+            ctx.errors[-1]["region"] = None
         return [RegionStatus(name, None) for name in requested or []]
     statuses = {
         region["RegionName"]: region.get("OptInStatus") or "opt-in-not-required"
         for region in response.get("Regions", [])
         if partition_of_region(region["RegionName"]) == partition
     }
+    if not statuses:
+        # Every account has Regions: an empty list is a broken answer, never "nothing to scan".
+        ctx.record_empty("ec2", "DescribeRegions", f"no Regions of partition {partition}")
+        return [RegionStatus(name, None) for name in requested or []]
     if requested is None:
         return [RegionStatus(name, s) for name, s in sorted(statuses.items()) if s in ENABLED]
     unknown = [name for name in requested if name not in statuses]

@@ -5,7 +5,8 @@ Credentials, Region and endpoints come only from boto3's standard chain, so
 ``AWS_ENDPOINT_URL_<SERVICE>`` work exactly as they do for the AWS CLI. Every
 client gets botocore's adaptive retry mode, timeouts (``STORMPROOF_CONNECT_TIMEOUT``
 and ``STORMPROOF_READ_TIMEOUT`` override them), the read-only guard, a request
-counter and the per-(account, service) rate limit.
+counter, the per-(account, service) rate limit and a check that a successful
+answer carries the operation's result (:mod:`scanner.collect.response_check`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from scanner import __version__
 from scanner.collect.calls import CallCounter
 from scanner.collect.ratelimit import TokenBucket
 from scanner.collect.readonly import ALLOWED_OPERATIONS, install_readonly_guard
+from scanner.collect.response_check import install_response_check, install_strict_parsing
 from scanner.errors import InputError
 
 # Total attempts per request (first try included), unless AWS_MAX_ATTEMPTS / the profile's
@@ -84,6 +86,7 @@ class ClientFactory:
         allowed: frozenset[str] = ALLOWED_OPERATIONS,
     ) -> None:
         self.session = session
+        install_strict_parsing(session._session)
         self.allowed = allowed  # the caller's factory also allows CALLER_OPERATIONS
         self._config = client_config(session, max_pool_connections=max(10, max_workers))
         self._rate_limit = rate_limit
@@ -96,6 +99,7 @@ class ClientFactory:
             client = self.session.client(service, region_name=region, config=self._config)
             bucket = self._buckets.setdefault(service, TokenBucket(self._rate_limit))
         install_readonly_guard(client, self.allowed)
+        install_response_check(client)
         bucket.install(client)
         counter.install(client)
         return client

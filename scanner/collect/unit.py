@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scanner.collect.autoscaling import collect_autoscaling
+from scanner.collect.backup import collect_backup
 from scanner.collect.calls import CallCounter
 from scanner.collect.context import ClientMaker, UnitContext
 from scanner.collect.dlm import collect_dlm
@@ -33,6 +34,7 @@ STEPS: tuple[tuple[str, Callable[[UnitContext], dict[str, list[dict[str, Any]]]]
     ("elbv2", collect_elbv2),
     ("dlm", collect_dlm),
     ("arc-zonal-shift", collect_zonal_shift),
+    ("backup", collect_backup),
 )
 
 

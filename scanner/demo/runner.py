@@ -52,10 +52,11 @@ def run_demo(
 
         from scanner.demo.estate import seed_demo_estate
         from scanner.demo.regions import RECOVERY
-        from scanner.mockaws import DlmStandIn, add_local_zones
+        from scanner.mockaws import DlmStandIn, add_local_zones, fill_backup_gaps
         from scanner.mockaws.estate import plain_clients
 
         stack.enter_context(add_local_zones(RECOVERY))
+        stack.enter_context(fill_backup_gaps())
         stack.enter_context(mock_aws())
         dlm = stack.enter_context(DlmStandIn())
         os.environ["AWS_ENDPOINT_URL_DLM"] = dlm.endpoint_url  # restored by demo_environment

@@ -26,8 +26,11 @@ ALL_REGIONS = "*"
 _DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "fleet": ("auto_scaling_group", "classic_load_balancer", "load_balancer", "instance"),
 }
-# Failures that hide a whole account: nothing of it was observed.
+# Failures that hide a whole account: nothing of it was observed. A failed DescribeRegions
+# does only when no Regions were named (its entry then has no Region): with --regions
+# the named Regions were collected all the same.
 _ACCOUNT_WIDE = frozenset({("sts", "AssumeRole")})
+_REGION_DISCOVERY = ("ec2", "DescribeRegions")
 _OBSERVED_TYPES = tuple(name for name, rt in RESOURCE_TYPES.items() if rt.snapshot_key)
 
 Unit = tuple[str, str]  # (account, region or ALL_REGIONS)
@@ -36,7 +39,11 @@ Unit = tuple[str, str]  # (account, region or ALL_REGIONS)
 def hidden_types(error: dict[str, Any]) -> tuple[str, ...]:
     """The resource types a failed call may have left (partly) unlisted."""
     service, operation = error.get("service", ""), error.get("operation") or ""
+    if error.get("resource"):
+        return ()  # a detail call of one listed resource: that document is judged unknown
     if (service, operation) in _ACCOUNT_WIDE:
+        return _OBSERVED_TYPES
+    if (service, operation) == _REGION_DISCOVERY and error.get("region") is None:
         return _OBSERVED_TYPES
     affected = affected_dependencies(service, operation, error.get("code"))
     return tuple(name for name in affected if name in RESOURCE_TYPES)

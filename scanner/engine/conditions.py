@@ -12,14 +12,19 @@ propagate unknown only when the known branches cannot settle the answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from scanner.engine.operators import NO_VALUE, OPERATORS, Operator, check_operand
-from scanner.engine.paths import CompiledPath, compile_path
+from scanner.engine.operators import (
+    NO_VALUE,
+    OPERATORS,
+    BoundedPattern,
+    Operator,
+    check_operand,
+)
+from scanner.engine.paths import CompiledPath, EvaluationError, compile_path
 from scanner.engine.yaml_source import PathKey, SourceMap
 from scanner.errors import InputError, Location
 from scanner.model.link.facts import Dependency
@@ -38,6 +43,7 @@ class Context:
         self.missing = missing  # dependencies -> the error entries that left them unobserved
         self.evidence: Evidence = {}
         self.failures: dict[int, dict[str, Any]] = {}  # id -> error entry, first-seen order
+        self.problems: list[str] = []  # why a comparison could not be evaluated on this data
 
 
 class Condition:
@@ -64,6 +70,15 @@ class Comparison(Condition):
     dependencies: tuple[Dependency, ...] = ()  # what its paths' facts rest on
 
     def evaluate(self, document: dict[str, Any], context: Context) -> Truth:
+        """The comparison's truth; unknown (with the reason) when it fails on this data."""
+        try:
+            return self._evaluate(document, context)
+        except EvaluationError as exc:
+            if str(exc) not in context.problems:
+                context.problems.append(str(exc))
+            return None
+
+    def _evaluate(self, document: dict[str, Any], context: Context) -> Truth:
         value = self.path.search(document)
         context.evidence.setdefault(self.path.text, value)
         operand = self.constant
@@ -72,7 +87,9 @@ class Comparison(Condition):
             context.evidence.setdefault(self.operand_path.text, operand)
         elif self.param is not None:
             shown = (
-                self.constant.pattern if isinstance(self.constant, re.Pattern) else self.constant
+                self.constant.pattern
+                if isinstance(self.constant, BoundedPattern)
+                else self.constant
             )
             context.evidence.setdefault(f"params.{self.param}", shown)
         if self.dependencies:
@@ -244,7 +261,8 @@ class ConditionCompiler:
         try:
             compiled = compile_path(text)
         except ValueError as exc:
-            return self._error(where, f"invalid JMESPath {text!r}: {exc}")
+            shown = text if len(text) <= 80 else text[:79] + "…"
+            return self._error(where, f"invalid JMESPath {shown!r}: {exc}")
         self.path_locations.setdefault(text, self.positions.value(where))
         return compiled
 

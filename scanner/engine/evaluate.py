@@ -31,6 +31,7 @@ class Judgement:
     status: str  # fail | pass | unknown | out_of_scope
     evidence: dict[str, Any] = field(default_factory=dict)
     failures: tuple[dict[str, Any], ...] = ()
+    problems: tuple[str, ...] = ()  # evaluation errors (a path failed on this data, a bound)
 
 
 def evaluation_time(snapshot: dict[str, Any]) -> datetime:
@@ -43,21 +44,40 @@ def evaluation_time(snapshot: dict[str, Any]) -> datetime:
     return max(known) if known else datetime.now(UTC)
 
 
+def document_arns(document: dict[str, Any]) -> tuple[str, ...]:
+    """The resources whose per-resource observations its facts draw on (linking may say)."""
+    return tuple(document.get("rests_on_arns", (document["arn"],)))
+
+
 def judge(
     policy: Policy, document: dict[str, Any], now: datetime, gaps: CollectionGaps
 ) -> Judgement:
     """One policy on one document, in three-valued logic: unknown where data is missing."""
-    context = Context(now, partial(gaps.failures, document["account"], document["region"]))
+    context = Context(
+        now,
+        partial(
+            gaps.failures,
+            document["account"],
+            document["region"],
+            arns=document_arns(document),
+        ),
+    )
     if policy.scope is not None:
         in_scope = policy.scope.evaluate(document, context)
         if in_scope is False:
             return Judgement(OUT_OF_SCOPE, context.evidence)
         if in_scope is None:
-            return Judgement(UNKNOWN, context.evidence, tuple(context.failures.values()))
+            return _unknown(context)
     violated = policy.violation.evaluate(document, context)
     if violated is None:
-        return Judgement(UNKNOWN, context.evidence, tuple(context.failures.values()))
+        return _unknown(context)
     return Judgement(FAIL if violated else PASS, context.evidence)
+
+
+def _unknown(context: Context) -> Judgement:
+    return Judgement(
+        UNKNOWN, context.evidence, tuple(context.failures.values()), tuple(context.problems)
+    )
 
 
 def evaluate(
@@ -100,7 +120,11 @@ def _finding(policy: Policy, document: dict[str, Any], judgement: Judgement) -> 
     else:
         status = "unknown"
         reasons = [describe_failure(error) for error in judgement.failures]
-        evidence["collection_errors"] = reasons
+        if reasons or not judgement.problems:
+            evidence["collection_errors"] = reasons
+        if judgement.problems:
+            evidence["evaluation_errors"] = list(judgement.problems)
+            reasons.extend(judgement.problems)
         message = f"{label} cannot be judged by {meta.id}: {'; '.join(reasons)}."
     return Finding(
         policy_id=meta.id,

@@ -4,9 +4,10 @@ A fragment names only what a case is about; everything else gets a sane
 default: account ``111122223333``, Region ``us-east-1``, a zone catalog with
 three Availability Zones, two Local Zones and a Wavelength Zone, ARNs built the
 way AWS builds them, empty tags, required fields filled. References by name
-(``load_balancer_arns: [web]``, ``target_group_arns: [api]``) become the ARN of
-that resource in the same unit. The result must validate against
-``schemas/snapshot.schema.json``; the test runner checks.
+(``load_balancer_arns: [web]``, ``target_group_arns: [api]``, an error's
+``resource: web-tg``) become the ARN of that resource in the same unit. AWS
+Backup defaults are in :mod:`scanner.engine.backup_fragments`. The result must
+validate against ``schemas/snapshot.schema.json``; the test runner checks.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from datetime import timedelta
 from typing import Any
 
 from scanner import __version__
+from scanner.engine.backup_fragments import BACKUP_EXPANDERS, BACKUP_KEYS_WITHOUT_ID
 from scanner.model.link.timeparse import parse_time
 
 DEFAULT_ACCOUNT = "111122223333"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_FINISHED_AT = "2026-01-15T12:00:00Z"
 _RECORD_AGE = timedelta(days=30)
+USE_LOAD_BALANCER = "use_load_balancer_configuration"
 _ID_NAMESPACE = uuid.UUID("6f3c1c52-6f1e-4b65-9b59-5d1f3c5e2a10")
 
 Record = dict[str, Any]
@@ -139,12 +142,17 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
     resources: dict[str, list[Record]] = {}
     for key, records in (unit.get("resources") or {}).items():
         if not isinstance(records, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("id"), str) for r in records
+            isinstance(r, dict) and (isinstance(r.get("id"), str) or key in BACKUP_KEYS_WITHOUT_ID)
+            for r in records
         ):
             raise FragmentError(f"resources.{key} must be a list of records, each with a string id")
         expander = _EXPANDERS.get(key)
         resources[key] = [expander(context, dict(r)) if expander else dict(r) for r in records]
     context.resolve_references(resources)
+    errors = [_expand_error(e, account, region) for e in unit.get("errors", [])]
+    for error in errors:  # a detail call's resource may be named by its record's id
+        if "resource" in error:
+            error["resource"] = context.arn_of(error)
     return {
         "account": account,
         "region": region,
@@ -153,14 +161,14 @@ def _expand_unit(unit: dict[str, Any], finished_at: str) -> dict[str, Any]:
         "finished_at": finished_at,
         "duration_seconds": 0,
         "api_calls": {},
-        "errors": [_expand_error(e, account, region) for e in unit.get("errors", [])],
+        "errors": errors,
         "zones": zones,
         "resources": resources,
     }
 
 
 def _expand_error(error: dict[str, Any], account: str | None, region: str | None) -> dict[str, Any]:
-    return {
+    expanded = {
         "account": error.get("account", account),
         "region": error.get("region", region),
         "service": error["service"],
@@ -168,6 +176,9 @@ def _expand_error(error: dict[str, Any], account: str | None, region: str | None
         "code": error.get("code", "AccessDenied"),
         "message": error.get("message", "simulated collection failure"),
     }
+    if error.get("resource"):  # a detail call of one resource (its ARN)
+        expanded["resource"] = error["resource"]
+    return expanded
 
 
 class _Context:
@@ -175,7 +186,11 @@ class _Context:
         self.account, self.region = account, region
         finished = parse_time(finished_at)
         self.created = (finished - _RECORD_AGE).strftime("%Y-%m-%dT%H:%M:%SZ") if finished else None
-        self.arns: dict[str, dict[str, str]] = {"load_balancers": {}, "target_groups": {}}
+        self.arns: dict[str, dict[str, str]] = {
+            "load_balancers": {},
+            "target_groups": {},
+            "classic_load_balancers": {},
+        }
 
     def arn(self, service: str, resource: str, *, account: bool = True) -> str:
         return f"arn:aws:{service}:{self.region}:{self.account if account else ''}:{resource}"
@@ -195,6 +210,16 @@ class _Context:
 
     def hashed(self, name: str) -> str:
         return uuid.uuid5(_ID_NAMESPACE, f"{self.account}:{self.region}:{name}").hex[:16]
+
+    def arn_of(self, error: dict[str, Any]) -> str:
+        """The ARN of the record a detail call's ``resource`` names by id; else it as given."""
+        if error["service"] == "elb":
+            table = self.arns["classic_load_balancers"]
+        elif error["operation"] == "DescribeLoadBalancerAttributes":
+            table = self.arns["load_balancers"]
+        else:
+            table = self.arns["target_groups"]
+        return table.get(error["resource"], error["resource"])
 
     def resolve_references(self, resources: dict[str, list[Record]]) -> None:
         lbs, groups = self.arns["load_balancers"], self.arns["target_groups"]
@@ -296,6 +321,7 @@ def _classic_load_balancer(ctx: _Context, r: Record) -> Record:
     for key in ("zones", "subnet_ids", "instance_ids"):
         r.setdefault(key, [])
     r.setdefault("cross_zone", True)
+    ctx.arns["classic_load_balancers"][r["id"]] = r["arn"]
     return ctx.base(r)
 
 
@@ -324,6 +350,11 @@ def _target_group(ctx: _Context, r: Record) -> Record:
     r.setdefault("load_balancer_arns", [])
     r["targets"] = [{"id": t} if isinstance(t, str) else t for t in r.get("targets", [])]
     r.setdefault("target_type", "instance")
+    # AWS answers every target group with its cross-zone setting; the default defers.
+    # ``attributes: null`` leaves them out, as the collector does when the call failed.
+    r.setdefault("attributes", {"load_balancing.cross_zone.enabled": USE_LOAD_BALANCER})
+    if r["attributes"] is None:
+        del r["attributes"]
     ctx.arns["target_groups"][r["id"]] = r["arn"]
     return ctx.base(r)
 
@@ -380,4 +411,5 @@ _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "dlm_policies": _dlm_policy,
     "placement_groups": _placement_group,
     "zonal_shift_resources": _zonal_shift_resource,
+    **BACKUP_EXPANDERS,
 }

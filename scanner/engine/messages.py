@@ -1,32 +1,116 @@
 """Finding messages: Jinja2 templates rendered in an immutable sandbox.
 
 A template sees only ``resource`` (the linked document) and ``params`` (the
-policy's effective parameters): no globals, no other templates, no private
-attributes, no mutation, no unbounded repetition. Templates are parsed when the policy loads, so
-a syntax error or an unknown variable is a load error with a position; a
-failure while rendering falls back to a plain message, never a crash.
+policy's effective parameters): no globals, no other templates, no macros, no
+private attributes, no mutation, nothing random. Templates are parsed when the
+policy loads, so a syntax error or an unknown variable is a load error with a
+position; a failure while rendering falls back to a plain message, never a crash.
+
+Rendering is bounded in memory and time (docs/failure-behaviour.md): numbers
+handed to filters and string methods (widths, counts) and format widths are at
+most :data:`MAX_WIDTH`, powers and repetitions stay small, ``replace`` may not
+grow a string past :data:`MAX_GROWN_CHARS`, every loop iteration is charged to
+a budget of :data:`MAX_LOOP_STEPS` per message, and output stops at
+:data:`MAX_RENDER_CHARS`.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import jinja2
 import jinja2.meta
 import jinja2.nodes
+import jinja2.runtime
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 CONTEXT_NAMES = frozenset({"resource", "params"})
 MAX_MESSAGE_CHARS = 4096  # a finding's message; longer renders are cut with "…"
+MAX_WIDTH = 4096  # any number given to a filter or string method, any format width
+MAX_POWER_BITS = 4096  # the size of the result of ``**``
+MAX_GROWN_CHARS = 100_000  # what ``replace`` may produce
+MAX_LOOP_STEPS = 100_000  # loop iterations per message, all loops together
+MAX_RENDER_CHARS = 4 * MAX_MESSAGE_CHARS  # output read before rendering stops
 _MAX_EXPONENT = 1024
-# Nodes that reach beyond the template's two variables: other templates, blocks, ``self``.
+# Nodes that reach beyond the template's two variables (other templates, blocks, ``self``)
+# or that repeat without a visible bound (macros call themselves).
 _FORBIDDEN_NODES = (
     jinja2.nodes.Include,
     jinja2.nodes.Import,
     jinja2.nodes.FromImport,
     jinja2.nodes.Extends,
     jinja2.nodes.Block,
+    jinja2.nodes.Macro,
+    jinja2.nodes.CallBlock,
 )
+# Filters whose output differs from run to run: the same snapshot must give the same bytes.
+_NONDETERMINISTIC_FILTERS = ("random",)
+_LOOP_FILTER = "stormproof_counted_loop"
+_WIDE_FORMAT = re.compile(r"\d{5,}")  # a width or precision of 10,000 or more
+
+
+class MessageLimitError(SecurityError):
+    """A template went past one of the bounds above; the text says which."""
+
+
+class _Budget(threading.local):
+    steps = 0
+
+
+_BUDGET = _Budget()
+
+
+def _check_numbers(values: Iterable[Any]) -> None:
+    for value in values:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and abs(value) > MAX_WIDTH:
+            raise MessageLimitError(f"number {value!r} is too large for a message")
+
+
+def _check_format(text: Any) -> None:
+    if isinstance(text, str) and _WIDE_FORMAT.search(text):
+        raise MessageLimitError("format width too large for a message")
+
+
+def _bounded_replace(text: Any, old: Any, new: Any, count: Any = -1) -> Any:
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+        hits = text.count(old) if old else len(text) + 1
+        if isinstance(count, int) and count >= 0:
+            hits = min(hits, count)
+        if len(text) + hits * (len(new) - len(old)) > MAX_GROWN_CHARS:
+            raise MessageLimitError("replace would grow the message too much")
+    return text.replace(old, new, count) if isinstance(text, str) else text
+
+
+def _counted(values: Any) -> Iterator[Any]:
+    """Every loop of a template iterates through here: each item costs one step."""
+    for value in values:
+        _BUDGET.steps += 1
+        if _BUDGET.steps > MAX_LOOP_STEPS:
+            raise MessageLimitError(f"loops ran more than {MAX_LOOP_STEPS:,} times")
+        yield value
+
+
+_PASSED = (jinja2.nodes.EvalContext, jinja2.runtime.Context, jinja2.Environment)
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose numeric arguments (widths, counts) are small."""
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        data = args[1:] if args and isinstance(args[0], _PASSED) else args
+        _check_numbers(data[1:])  # the filtered value itself may be any number
+        _check_numbers(kwargs.values())
+        if name == "format" and data:
+            _check_format(data[0])
+        return function(*args, **kwargs)
+
+    return bounded
 
 
 class _MessageSandbox(ImmutableSandboxedEnvironment):
@@ -39,7 +123,21 @@ class _MessageSandbox(ImmutableSandboxedEnvironment):
     powers are bounded so a template cannot exhaust memory or CPU.
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Method calls (``.center(n)``, ``.format()``, ``.replace()``) with small numbers."""
+        target = getattr(__obj, "__wrapped__", __obj)
+        owner = getattr(target, "__self__", None)
+        if isinstance(owner, str):
+            _check_numbers(args)
+            _check_numbers(kwargs.values())
+            name = getattr(target, "__name__", "")
+            if name in {"format", "format_map"}:
+                _check_format(owner)
+            if name == "replace":
+                return _bounded_replace(owner, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -49,9 +147,15 @@ class _MessageSandbox(ImmutableSandboxedEnvironment):
                     and isinstance(times, int)
                     and len(sequence) * times > MAX_MESSAGE_CHARS
                 ):
-                    raise SecurityError("repetition too large for a message")
-        if operator == "**" and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
-            raise SecurityError("exponent too large for a message")
+                    raise MessageLimitError("repetition too large for a message")
+        if operator == "**" and isinstance(right, int | float):
+            if abs(right) > _MAX_EXPONENT:
+                raise MessageLimitError("exponent too large for a message")
+            growing = isinstance(left, int) and abs(left) > 1 and right > 0
+            if growing and abs(left).bit_length() * right > MAX_POWER_BITS:
+                raise MessageLimitError("power too large for a message")
+        if operator == "%":
+            _check_format(left)
         return super().call_binop(context, operator, left, right)
 
 
@@ -61,16 +165,41 @@ _ENVIRONMENT = _MessageSandbox(
     keep_trailing_newline=False,
 )
 _ENVIRONMENT.globals.clear()
+for _name in _NONDETERMINISTIC_FILTERS:
+    del _ENVIRONMENT.filters[_name]
+for _name, _function in list(_ENVIRONMENT.filters.items()):
+    _ENVIRONMENT.filters[_name] = _bounded_filter(_name, _function)
+_ENVIRONMENT.filters["replace"] = _bounded_filter("replace", _bounded_replace)
+_ENVIRONMENT.filters[_LOOP_FILTER] = _counted
+
+
+def _parse(source: str) -> jinja2.nodes.Template:
+    """The template's syntax tree, with every loop's iterable charged to the loop budget."""
+    parsed = _ENVIRONMENT.parse(source)
+    for loop in parsed.find_all(jinja2.nodes.For):
+        loop.iter = jinja2.nodes.Filter(loop.iter, _LOOP_FILTER, [], [], None, None)
+        loop.iter.set_lineno(loop.lineno)
+    return parsed
 
 
 class MessageTemplate:
     def __init__(self, source: str):
         self.source = source
-        self._template = _ENVIRONMENT.from_string(source)
+        code = _ENVIRONMENT.compile(_parse(source))
+        self._template = jinja2.Template.from_code(
+            _ENVIRONMENT, code, _ENVIRONMENT.make_globals(None), None
+        )
 
     def render(self, resource: dict[str, Any], params: dict[str, Any], fallback: str) -> str:
+        _BUDGET.steps = 0
         try:
-            text = self._template.render(resource=resource, params=params)
+            text = self._render(resource, params)
+        except MemoryError:
+            return f"{fallback} (message template failed: MemoryError)"
+        except RecursionError:
+            return f"{fallback} (message template failed: nested too deeply)"
+        except MessageLimitError as exc:  # a bound of the sandbox: say which
+            return f"{fallback} (message template failed: {exc})"
         except Exception as exc:  # a template over unexpected data must not stop a scan
             return f"{fallback} (message template failed: {type(exc).__name__})"
         text = " ".join(text.split()) or fallback
@@ -78,11 +207,22 @@ class MessageTemplate:
             text = text[: MAX_MESSAGE_CHARS - 1] + "…"
         return text
 
+    def _render(self, resource: dict[str, Any], params: dict[str, Any]) -> str:
+        """Render, reading the output stream only up to :data:`MAX_RENDER_CHARS`."""
+        chunks: list[str] = []
+        size = 0
+        for chunk in self._template.generate(resource=resource, params=params):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_RENDER_CHARS:
+                break
+        return "".join(chunks)
+
 
 def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, int]:
     """Parse a template; return it, or an error message and the 1-based line within the template."""
     try:
-        parsed = _ENVIRONMENT.parse(source)
+        parsed = _parse(source)
         undeclared = jinja2.meta.find_undeclared_variables(parsed)
         template = MessageTemplate(source)
     except jinja2.TemplateSyntaxError as exc:  # includes unknown filters and tests
@@ -92,6 +232,9 @@ def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, in
     for node in parsed.find_all(_FORBIDDEN_NODES):
         kind = type(node).__name__.lower()
         return None, f"message templates cannot use {kind} (only resource and params)", node.lineno
+    for loop in parsed.find_all(jinja2.nodes.For):
+        if loop.recursive:
+            return None, "message templates cannot use recursive loops", loop.lineno
     for node in parsed.find_all(jinja2.nodes.Name):
         if node.name == "self":
             undeclared = {*undeclared, "self"}

@@ -4,17 +4,28 @@ Each operator names the kind of value it takes, so a policy with a wrong value
 is rejected when it loads, not when it runs. Operators never raise on data:
 a value of the wrong type simply does not satisfy a positive test (and so does
 satisfy its negation), and a missing timestamp is never "older than" anything.
+
+Regular expressions run on the ``regex`` engine with a time limit per match
+(:data:`MATCH_TIMEOUT_SECONDS`): a pattern that backtracks catastrophically on
+some value makes that result unknown (:class:`EvaluationError`), and after
+:data:`MAX_TIMEOUTS` timeouts it is not run again in the process.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import regex
+
+from scanner.engine.paths import EvaluationError
 from scanner.model.link.timeparse import parse_time
+
+MATCH_TIMEOUT_SECONDS = 0.1
+MAX_TIMEOUTS = 3
 
 # What an operator's `value` must be.
 NO_VALUE = "none"
@@ -82,8 +93,32 @@ def _newer(value: Any, limit: timedelta, now: datetime) -> bool:
     return moment is not None and now - moment <= limit
 
 
-def _matches(value: Any, pattern: re.Pattern[str]) -> bool:
-    return isinstance(value, str) and pattern.search(value) is not None
+@dataclass(eq=False)
+class BoundedPattern:
+    """A compiled ``matches`` operand whose every search is time-limited."""
+
+    pattern: str
+    compiled: Any
+    timeouts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def search(self, text: str) -> bool:
+        if self.timeouts >= MAX_TIMEOUTS:
+            raise EvaluationError(f"regular expression {self.pattern!r} disabled: {self._why}")
+        try:
+            return self.compiled.search(text, timeout=MATCH_TIMEOUT_SECONDS) is not None
+        except TimeoutError:
+            with self._lock:
+                self.timeouts += 1
+            raise EvaluationError(f"regular expression {self.pattern!r} {self._why}") from None
+
+    @property
+    def _why(self) -> str:
+        return f"took longer than {MATCH_TIMEOUT_SECONDS} s on a value"
+
+
+def _matches(value: Any, pattern: BoundedPattern) -> bool:
+    return isinstance(value, str) and pattern.search(value)
 
 
 def _subset(left: Any, right: Any) -> bool:
@@ -195,8 +230,8 @@ def check_operand(operator: Operator, value: Any) -> tuple[Any, str | None]:
         if not isinstance(value, str):
             return value, f"operator '{operator.name}' needs a regular expression string"
         try:
-            return re.compile(value), None
-        except re.error as exc:
+            return BoundedPattern(value, regex.compile(value, regex.VERSION0)), None
+        except (regex.error, OverflowError, RecursionError) as exc:
             return value, f"invalid regular expression {value!r}: {exc}"
     return value, None
 

@@ -13,10 +13,75 @@ from typing import Any
 
 import jmespath
 import jmespath.exceptions
+import jmespath.functions
 import jmespath.parser
+import jmespath.visitor
 
 ALL_FACTS = "*"
-_OPTIONS = jmespath.Options(dict_cls=dict)
+
+# Bounds on what one policy path may cost (docs/failure-behaviour.md, "Custom policies").
+MAX_PATH_CHARS = 1000  # the expression's text
+MAX_PATH_DEPTH = 32  # nesting of its syntax tree
+MAX_PATH_STEPS = 200_000  # nodes visited plus values built, per evaluation on one resource
+MAX_RESULT_VALUES = 1_000_000  # values in its result, counting a value each time it repeats
+
+
+class PathLimitError(Exception):
+    """A path's evaluation went past one of the bounds above."""
+
+
+class EvaluationError(Exception):
+    """A path or operator failed on this resource (a type error, a bound): unknown, not a crash."""
+
+
+class _BoundedFunctions(jmespath.functions.Functions):
+    """JMESPath's built-in functions; ``to_string`` refuses a value too large to write."""
+
+    @jmespath.functions.signature({"types": []})
+    def _func_to_string(self, arg: Any) -> Any:
+        if not isinstance(arg, str):
+            check_result_size(arg)
+        return super()._func_to_string(arg)
+
+
+_FUNCTIONS = _BoundedFunctions()
+_OPTIONS = jmespath.Options(dict_cls=dict, custom_functions=_FUNCTIONS)
+
+
+class _BoundedInterpreter(jmespath.visitor.TreeInterpreter):
+    """JMESPath's interpreter, charging each node visited and each value built to a budget."""
+
+    def __init__(self) -> None:
+        super().__init__(_OPTIONS)
+        self.steps = 0
+
+    def visit(self, node: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        result = super().visit(node, *args, **kwargs)
+        self.steps += 1 + (len(result) if isinstance(result, list | dict) else 0)
+        if isinstance(result, str):
+            self.steps += len(result) // 64
+        if self.steps > MAX_PATH_STEPS:
+            raise PathLimitError(f"evaluation took more than {MAX_PATH_STEPS:,} steps")
+        return result
+
+
+def check_result_size(value: Any, limit: int = MAX_RESULT_VALUES) -> None:
+    """Raise when ``value`` written out would hold more than ``limit`` values.
+
+    JMESPath shares references (``{a: @, b: @}`` nested), so a small result can
+    stand for an exponential document once compared, recorded or written.
+    """
+    count = 0
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        count += 1
+        if count > limit:
+            raise PathLimitError(f"its result holds more than {limit:,} values")
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
 
 
 @dataclass(frozen=True)
@@ -27,9 +92,22 @@ class CompiledPath:
     fields: tuple[str, ...] | None = None  # set when the path is only dotted field names
 
     def search(self, document: dict[str, Any]) -> Any:
-        """JMESPath's answer; a plain ``a.b.c`` is looked up directly, with the same result."""
+        """JMESPath's answer; a plain ``a.b.c`` is looked up directly, with the same result.
+
+        Raises :class:`EvaluationError` when the expression fails on this
+        document (``length(missing)``) or goes past a bound.
+        """
         if self.fields is None:
-            return self.expression.search(document, options=_OPTIONS)
+            try:
+                result = _BoundedInterpreter().visit(self.expression.parsed, document)
+                check_result_size(result)
+            except jmespath.exceptions.JMESPathError as exc:
+                raise EvaluationError(f"path {self.text!r} failed: {_explain(exc)}") from exc
+            except PathLimitError as exc:
+                raise EvaluationError(f"path {self.text!r} is too costly: {exc}") from exc
+            except RecursionError as exc:
+                raise EvaluationError(f"path {self.text!r} nests too deeply") from exc
+            return result
         value: Any = document
         for name in self.fields:
             # JMESPath: a field of anything but an object is null, and null ends the chain.
@@ -40,17 +118,47 @@ class CompiledPath:
 
 
 def compile_path(text: str) -> CompiledPath:
-    """Compile; raises ``ValueError`` with JMESPath's own explanation when invalid."""
+    """Compile; raises ``ValueError`` with JMESPath's own explanation when invalid.
+
+    Problems visible without data are caught here: an unknown function, a
+    wrong number of arguments, a path longer or deeper than the bounds.
+    """
+    if len(text) > MAX_PATH_CHARS:
+        raise ValueError(f"longer than {MAX_PATH_CHARS:,} characters")
     try:
         expression = jmespath.compile(text)
     except jmespath.exceptions.JMESPathError as exc:
         raise ValueError(_explain(exc)) from exc
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+    _check_tree(expression.parsed, 1)
     return CompiledPath(
         text,
         expression,
         frozenset(_facts_touched(expression.parsed, at_root=True)),
         _field_chain(expression.parsed),
     )
+
+
+def _check_tree(node: dict[str, Any], depth: int) -> None:
+    """Depth and function calls of a parsed expression; ``ValueError`` when wrong."""
+    if depth > MAX_PATH_DEPTH:
+        raise ValueError(f"nested more than {MAX_PATH_DEPTH} levels deep")
+    if node.get("type") == "function_expression":
+        name = node.get("value")
+        spec = _FUNCTIONS.FUNCTION_TABLE.get(name)
+        if spec is None:
+            known = ", ".join(sorted(_FUNCTIONS.FUNCTION_TABLE))
+            raise ValueError(f"unknown function {name}() (known: {known})")
+        signature = spec["signature"]
+        given = len(node.get("children", []))
+        variadic = any(argument.get("variadic") for argument in signature)
+        if given < len(signature) or (given > len(signature) and not variadic):
+            wanted = f"at least {len(signature)}" if variadic else str(len(signature))
+            raise ValueError(f"{name}() takes {wanted} argument(s), got {given}")
+    for child in node.get("children", []):
+        if isinstance(child, dict):
+            _check_tree(child, depth + 1)
 
 
 def _field_chain(node: dict[str, Any]) -> tuple[str, ...] | None:

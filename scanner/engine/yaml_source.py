@@ -68,12 +68,40 @@ def load_yaml_text(text: str, source: str) -> YamlDocument:
         raise InputError(f"invalid YAML: {problem}", where) from exc
     except RecursionError as exc:
         raise InputError("invalid YAML: nested too deeply", Location(source)) from exc
+    return build_yaml_node(node, source)
+
+
+def build_yaml_node(node: yaml.Node | None, source: str) -> YamlDocument:
+    """Plain values from a composed document, every value checked (:func:`check_scalar`)."""
     positions = SourceMap(source)
     if node is None:
         return YamlDocument(None, positions)
     check_yaml_size(node, source)
     builder = _Builder(positions)
     return YamlDocument(builder.build(node, ()), positions)
+
+
+# Numbers stormproof accepts in any file a user gives: finite, and within the integers a
+# JSON reader keeps exactly (2^53), so a value means the same in every output.
+MAX_NUMBER = 2**53
+_MAX_INTEGER_DIGITS = 16
+
+
+def check_scalar(value: Any) -> str | None:
+    """What is wrong with a number or string from a user's file, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return "NaN is not a number stormproof accepts"
+    if isinstance(value, int | float) and abs(value) > MAX_NUMBER:
+        shown = "infinity" if abs(value) == float("inf") else f"number {value:.6g}"
+        return f"{shown} is out of range (at most 2^53 = {MAX_NUMBER:,} either way)"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "a \\u escape is half a surrogate pair (not a character)"
+    return None
 
 
 def describe_yaml_error(exc: yaml.YAMLError, source: str) -> tuple[str, Location]:
@@ -139,11 +167,22 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > _MAX_INTEGER_DIGITS + 2:
+            digits = len(node.value.lstrip("+-"))
+            raise InputError(
+                f"integer literal of {digits:,} digits is out of range", self._where(node)
+            )
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or exc
             raise InputError(f"invalid YAML value: {problem}", self._where(node)) from exc
+        except ValueError as exc:  # int() past Python's digit limit, and the like
+            raise InputError(f"invalid YAML value: {exc}", self._where(node)) from exc
+        problem = check_scalar(value)
+        if problem:
+            raise InputError(problem, self._where(node))
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -154,9 +193,11 @@ class _Builder:
                 raise InputError("mapping keys must be plain strings", self._where(key_node))
             try:
                 key = str(self.constructor.construct_object(key_node))
-            except yaml.YAMLError as exc:
+            except (yaml.YAMLError, ValueError) as exc:
                 problem = getattr(exc, "problem", None) or exc
                 raise InputError(f"invalid YAML key: {problem}", self._where(key_node)) from exc
+            if check_scalar(key):
+                raise InputError(f"invalid YAML key: {check_scalar(key)}", self._where(key_node))
             if key in result:
                 raise InputError(f"duplicate key '{key}'", self._where(key_node))
             self.positions.keys[(*path, key)] = _mark(key_node)

@@ -62,6 +62,27 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
             "arc-zonal-shift",
             "ARC zonal shift resource",
         ),
+        ResourceType("backup_plan", "backup_plans", "backup", "AWS Backup plan"),
+        ResourceType("backup_vault", "backup_vaults", "backup", "AWS Backup vault"),
+        ResourceType(
+            "backup_recovery_point",
+            "backup_recovery_points",
+            "backup",
+            "AWS Backup recovery point",
+        ),
+        ResourceType(
+            "backup_protected_resource",
+            "backup_protected_resources",
+            "backup",
+            "AWS Backup protected resource",
+        ),
+        ResourceType(
+            "backup_region_settings",
+            "backup_region_settings",
+            "backup",
+            "AWS Backup Region settings",
+            "AWS Backup Region settings",
+        ),
         ResourceType("fleet", None, "ec2", "Fleet"),
     )
 }

@@ -110,8 +110,11 @@ def findings_document(report: ScanReport) -> dict[str, Any]:
         ],
         "errors": [
             {
-                key: error.get(key)
-                for key in ("account", "region", "service", "operation", "code", "message")
+                **{
+                    key: error.get(key)
+                    for key in ("account", "region", "service", "operation", "code", "message")
+                },
+                **({"resource": error["resource"]} if error.get("resource") else {}),
             }
             for error in report.errors
         ],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,9 @@ import jsonschema
 import yaml
 
 from scanner.engine.results import Finding
-from scanner.engine.yaml_source import check_yaml_size, describe_yaml_error
+from scanner.engine.yaml_source import build_yaml_node, check_scalar, describe_yaml_error
 from scanner.errors import InputError, Location
+from scanner.model.snapshot import parse_json
 from scanner.report.context import ReportWarning
 from scanner.resources import load_schema
 from scanner.userfiles import read_user_text
@@ -154,9 +154,8 @@ def _parse(path: Path, source: str) -> tuple[Any, dict[tuple, int]]:
     text = read_user_text(path, "waiver file", subject="waiver file")
     try:
         node = yaml.compose(text, Loader=_Loader)
-        if node is not None:
-            check_yaml_size(node, source)
-        document = yaml.load(text, Loader=_Loader)
+        # Every value checked (numbers, surrogates), duplicate keys and merge keys refused.
+        document = build_yaml_node(node, source).data
     except RecursionError as exc:
         raise InputError("not valid YAML: nested too deeply", Location(source)) from exc
     except yaml.YAMLError as exc:
@@ -174,15 +173,24 @@ def _parse(path: Path, source: str) -> tuple[Any, dict[tuple, int]]:
 
 
 def _parse_json(text: str, source: str) -> Any:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"not valid JSON: {exc.msg}", Location(source, exc.lineno, exc.colno)
-        ) from exc
+    document = parse_json(text, source)
+    _check_values(document, source)
     if not isinstance(document, dict):
         raise InputError("a waiver file is an object with a `waivers` list", Location(source, 1))
     return document
+
+
+def _check_values(document: Any, source: str) -> None:
+    """The checks the YAML builder makes, for JSON (located by JSON path, not by line)."""
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((item, f"{where}.{key}") for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
+        elif check_scalar(value):
+            raise InputError(f"at {where}: {check_scalar(value)}", Location(source))
 
 
 def _entry_lines(node: yaml.Node | None) -> dict[tuple, int]:

@@ -186,7 +186,9 @@ def test_the_estate_tells_compliant_from_non_compliant(demo: DemoRun) -> None:
         "tag/Service=render",  # a cluster placement group is one zone
     }
     assert demo.failed("elb-single-az") == {"legacy-admin"}
-    assert demo.failed("elb-cross-zone-disabled") == {"elbv2/ingest"}
+    # ingest: the NLB's own setting; shop-api: its target group turns it off on the ALB.
+    assert demo.failed("elb-cross-zone-disabled") == {"elbv2/ingest", "elbv2/shop-api"}
+    assert demo.failed("asg-processes-suspended") == {"batch-workers"}
     targets = demo.failed("elbv2-targets-single-az")
     assert len(targets) == 1 and next(iter(targets)).startswith("ingest/")  # not shop-web
     orders, reporting = _volume_named(demo, "orders"), _volume_named(demo, "reporting")

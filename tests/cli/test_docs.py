@@ -73,6 +73,12 @@ def test_permissions_says_which_managed_policies_suffice() -> None:
         "dlm:GetLifecyclePolicies",
         "dlm:GetLifecyclePolicy",
         "arc-zonal-shift:ListManagedResources",
+        "backup:ListBackupPlans",
+        "backup:GetBackupPlan",
+        "backup:ListBackupSelections",
+        "backup:GetBackupSelection",
+        "backup:ListProtectedResources",
+        "backup:ListRecoveryPointsByBackupVault",
     }
     text = PERMISSIONS.read_text(encoding="utf-8")
     assert "**`ReadOnlyAccess` is enough on its own.**" in text

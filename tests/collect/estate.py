@@ -2,15 +2,23 @@
 
 Seeding talks to moto (in process or a loopback server) through plain boto3
 clients, never through stormproof's collector session. Gaps moto leaves (Local
-Zones, DLM, copy provenance) are filled by ``scanner.mockaws`` only; the
-building blocks are shared with ``stormproof demo`` (``scanner.mockaws.estate``).
+Zones, DLM, copy provenance, AWS Backup's selections and recovery points) are
+filled by ``scanner.mockaws`` only; the building blocks are shared with
+``stormproof demo`` (``scanner.mockaws.estate``).
 Collector tests count exactly what is seeded here, so this estate stays small
 and fixed; the demo's richer estate lives in ``scanner.demo.estate``.
 """
 
 from __future__ import annotations
 
-from scanner.mockaws import DlmStandIn, add_placement_group, set_instance_options
+from scanner.collect.normalize import arn_resource
+from scanner.mockaws import (
+    DlmStandIn,
+    add_placement_group,
+    add_recovery_point,
+    set_instance_options,
+    set_region_settings,
+)
 from scanner.mockaws.estate import (
     ClientFor,
     Estate,
@@ -42,6 +50,7 @@ def seed_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     _seed_west(client, estate)
     _seed_east(client, estate)
     _seed_dlm(dlm, estate)
+    _seed_backup(client, estate)
     return estate
 
 
@@ -251,6 +260,100 @@ def _seed_dlm(dlm: DlmStandIn, estate: Estate) -> None:
         estate.add(region, "dlm_policies", policy)
 
 
+BACKUP_ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"
+
+
+def _seed_backup(client: ClientFor, estate: Estate) -> None:
+    """A daily plan in us-west-2 copying to a vault in us-east-1, with recovery points."""
+    west, east = client("backup", WEST), client("backup", EAST)
+    west_vault = west.create_backup_vault(
+        BackupVaultName="Default", BackupVaultTags={"owner": "platform"}
+    )["BackupVaultArn"]
+    dr_vault = east.create_backup_vault(BackupVaultName="dr")["BackupVaultArn"]
+    plan = west.create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": "daily-ebs",
+            "Rules": [
+                {
+                    "RuleName": "daily",
+                    "TargetBackupVaultName": "Default",
+                    "ScheduleExpression": "cron(0 5 ? * * *)",
+                    "StartWindowMinutes": 60,
+                    "Lifecycle": {"DeleteAfterDays": 35},
+                    "CopyActions": [
+                        {
+                            "DestinationBackupVaultArn": dr_vault,
+                            "Lifecycle": {"DeleteAfterDays": 90},
+                        }
+                    ],
+                }
+            ],
+        },
+        BackupPlanTags={"team": "platform"},
+    )
+    plan_id = plan["BackupPlanId"]
+    by_tag = west.create_backup_selection(
+        BackupPlanId=plan_id,
+        BackupSelection={
+            "SelectionName": "tagged-volumes",
+            "IamRoleArn": BACKUP_ROLE,
+            "Resources": ["arn:aws:ec2:*:*:volume/*"],
+            "Conditions": {
+                "StringEquals": [
+                    {"ConditionKey": "aws:ResourceTag/backup", "ConditionValue": "daily"}
+                ]
+            },
+        },
+    )["SelectionId"]
+    web_arn = f"arn:aws:ec2:{WEST}:{ACCOUNT}:instance/{estate.facts['web_instance']}"
+    explicit = west.create_backup_selection(
+        BackupPlanId=plan_id,
+        BackupSelection={
+            "SelectionName": "web-instance",
+            "IamRoleArn": BACKUP_ROLE,
+            "Resources": [web_arn],
+            "ListOfTags": [
+                {"ConditionType": "STRINGEQUALS", "ConditionKey": "Name", "ConditionValue": "web-a"}
+            ],
+        },
+    )["SelectionId"]
+    plan_details = west.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]
+    rule_id = plan_details["Rules"][0]["RuleId"]
+    set_region_settings(EAST, {"EC2": False})
+    volume_arn = f"arn:aws:ec2:{WEST}:{ACCOUNT}:volume/{estate.facts['data_volume']}"
+    volume_point = add_recovery_point(
+        WEST, "Default", volume_arn, plan_id=plan_id, rule_id=rule_id, delete_after_days=35
+    )
+    image_point = add_recovery_point(WEST, "Default", web_arn, plan_id=plan_id, rule_id=rule_id)
+    copy_point = add_recovery_point(
+        EAST, "dr", volume_arn, source_vault_arn=west_vault, delete_after_days=90
+    )
+    estate.facts.update(
+        backup_plan=plan_id,
+        backup_rule=rule_id,
+        backup_selections={"tagged-volumes": by_tag, "web-instance": explicit},
+        backup_vaults={WEST: west_vault, EAST: dr_vault},
+        volume_recovery_point=volume_point,
+        image_recovery_point=image_point,
+        copy_recovery_point=copy_point,
+        volume_arn=volume_arn,
+        web_arn=web_arn,
+    )
+    estate.add(WEST, "backup_plans", plan_id)
+    estate.add(WEST, "backup_vaults", "Default")
+    estate.add(EAST, "backup_vaults", "dr")
+    for region, point, resource in (
+        (WEST, volume_point, volume_arn),
+        (WEST, image_point, web_arn),
+        (EAST, copy_point, volume_arn),
+    ):
+        estate.add(region, "backup_recovery_points", arn_resource(point))
+        estate.add(region, "backup_protected_resources", resource)
+    for region in (WEST, EAST):
+        estate.add(region, "backup_region_settings", "region-settings")
+    estate.facts["backup_selection_count"] = {WEST: 2, EAST: 0}
+
+
 def expected_api_calls(estate: Estate, region: str) -> dict[str, int]:
     """The requests one unit needs for ``estate``: one page per listing, plus detail calls."""
     count = estate.count
@@ -286,5 +389,16 @@ def expected_api_calls(estate: Estate, region: str) -> dict[str, int]:
         else 0,
         # One call for every $Latest/$Default, one per template with pinned versions.
         "ec2:DescribeLaunchTemplateVersions": 2 if count(region, "auto_scaling_groups") else 0,
+        # AWS Backup: one page per listing; details and tags per plan, tags per vault, and
+        # one recovery-point listing per vault and resource type (EC2, EBS).
+        "backup:ListBackupPlans": 1,
+        "backup:DescribeRegionSettings": 1,
+        "backup:ListProtectedResources": 1,
+        "backup:ListBackupVaults": 1,
+        "backup:GetBackupPlan": count(region, "backup_plans"),
+        "backup:ListBackupSelections": count(region, "backup_plans"),
+        "backup:GetBackupSelection": estate.facts["backup_selection_count"][region],
+        "backup:ListTags": count(region, "backup_plans") + count(region, "backup_vaults"),
+        "backup:ListRecoveryPointsByBackupVault": 2 * count(region, "backup_vaults"),
     }
     return {name: n for name, n in sorted(calls.items()) if n}

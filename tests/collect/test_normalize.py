@@ -94,3 +94,27 @@ def test_error_messages_never_carry_credentials():
     assert "AKIAIOSFODNN7EXAMPLE" not in entry["message"]
     assert SECRET not in entry["message"] and "[redacted]" in entry["message"]
     assert scrub("nothing secret here") == "nothing secret here"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        # 40 characters of [A-Za-z0-9/+=] between separators: shaped like a secret key.
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/WebServers1/0123456789abcdef",
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/EdgeNl/50dc6c495c0c9188",
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:6d8f:autoScalingGroupName/w",
+        "targetgroup/webservers/0123456789abcdef0",  # a resource path, one case and digits
+        "i-0123456789abcdef0",
+        "snap-0123456789abcdef0",
+    ],
+)
+def test_arns_and_resource_ids_survive_the_scrubber(kept) -> None:
+    message = f"Access denied for {kept} (request 1f2e)"
+    assert scrub(message) == message
+
+
+def test_a_secret_next_to_an_arn_is_still_scrubbed() -> None:
+    arn = "arn:aws:elasticloadbalancing:us-east-1:1234:targetgroup/WebServers1/0123456789abcdef"
+    scrubbed = scrub(f"{arn} rejected {SECRET}; key AKIAIOSFODNN7EXAMPLE")
+    assert arn in scrubbed
+    assert SECRET not in scrubbed and "AKIAIOSFODNN7EXAMPLE" not in scrubbed

@@ -90,6 +90,8 @@ def test_a_fleet_policy_is_blind_where_any_fleet_source_is() -> None:
         _error("ec2", "DescribeInstances", "RegionNotEnabled"),
         # Zones are facts of documents, judged per document: no blind spot for listings.
         _error("ec2", "DescribeAvailabilityZones"),
+        # With --regions the Regions named were collected: DescribeRegions hid nothing.
+        _error("ec2", "DescribeRegions", "UnauthorizedOperation"),
     ],
 )
 def test_failures_that_hide_no_resources_add_nothing(error: dict) -> None:
@@ -97,6 +99,35 @@ def test_failures_that_hide_no_resources_add_nothing(error: dict) -> None:
         {"account": ACCOUNT, "errors": [error], "resources": {}}, "volume-no-dlm-policy"
     )
     assert result.findings == []
+
+
+@pytest.mark.parametrize(
+    ("error", "policy_id"),
+    [
+        (_error("elbv2", "DescribeTargetHealth"), "elbv2-targets-single-az"),
+        (_error("elbv2", "DescribeTargetGroupAttributes"), "elbv2-targets-single-az"),
+        (_error("elbv2", "DescribeLoadBalancerAttributes"), "elbv2-single-az"),
+        (_error("elb", "DescribeLoadBalancerAttributes"), "elb-single-az"),
+    ],
+)
+def test_a_failed_detail_call_is_no_blind_spot(error: dict, policy_id: str) -> None:
+    # The resources were listed: each is judged (or unknown) as a document of its own.
+    for detail in (error, {**error, "resource": "arn:aws:elasticloadbalancing:x"}):
+        result = _evaluate({"account": ACCOUNT, "errors": [detail], "resources": {}}, policy_id)
+        assert result.findings == []
+
+
+def test_a_failed_describe_regions_without_regions_blinds_the_account() -> None:
+    result = _evaluate(
+        {
+            "units": [],
+            "errors": [{**_error("ec2", "DescribeRegions"), "account": ACCOUNT, "region": None}],
+        },
+        "volume-no-dlm-policy",
+    )
+    assert [(f.status, f.arn) for f in result.findings] == [
+        ("unknown", f"stormproof:unobserved:{ACCOUNT}:*:volume")
+    ]
 
 
 def test_blind_spot_identities_are_stable_across_runs() -> None:

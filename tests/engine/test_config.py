@@ -8,7 +8,6 @@ import pytest
 
 from scanner.engine import load_config, load_policies
 from scanner.engine.config import Config
-from scanner.engine.loader import builtin_policy_files
 from scanner.errors import InputError
 from scanner.model.link import DEFAULT_FLEET_TAG_KEYS
 
@@ -49,7 +48,7 @@ policies:
     assert config.fleet_tag_keys == ("Workload",)
     policies = {policy.id: policy for policy in load_policies(config=config)}
     assert "elb-cross-zone-disabled" not in policies and "fleet-single-az" not in policies
-    assert len(policies) == len(builtin_policy_files()) - 2
+    assert len(policies) == len(load_policies()) - 2  # the two disabled
     assert policies["asg-single-az"].meta.severity == "critical"
     assert policies["asg-single-az"].meta.parameters == {"min_zones": 3}
     assert policies["snapshot-not-copied-cross-region"].meta.parameters == {"min_age_hours": 72}

@@ -10,8 +10,13 @@ import pytest
 from scanner.engine import load_policies
 from scanner.engine.fragments import expand_fragment
 from scanner.model.link import link_snapshot
-from scanner.model.link.facts import FACTS, REGION, SCAN, UNIT, Dependency
-from scanner.model.link.gaps import CollectionGaps, affected_dependencies
+from scanner.model.link.facts import FACTS, RECORD_PARTS, REGION, SCAN, UNIT, Dependency
+from scanner.model.link.gaps import (
+    MISSING_ATTRIBUTE,
+    CollectionGaps,
+    affected_dependencies,
+    describe_failure,
+)
 from scanner.model.resource_types import RESOURCE_TYPES
 from scanner.resources import load_schema
 
@@ -269,7 +274,68 @@ def test_which_observations_a_failed_call_leaves_out(service, operation, code, e
 
 
 def test_every_builtin_rests_only_on_declared_dependencies() -> None:
-    known = set(RESOURCE_TYPES) | {"zone"}
+    known = set(RESOURCE_TYPES) | {"zone"} | set(RECORD_PARTS)
     for policy in load_policies():
         assert {d.name for d in policy.dependencies} <= known
         assert {d.reach for d in policy.dependencies} <= {UNIT, REGION, SCAN}
+
+
+TG = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web/0123456789abcdef"
+OTHER_TG = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/fedcba9876543210"
+HEALTH_FAILED = {
+    "account": "111122223333",
+    "region": "us-east-1",
+    "service": "elbv2",
+    "operation": "DescribeTargetHealth",
+    "code": "AccessDenied",
+    "message": "denied",
+}
+
+
+def test_a_detail_call_gap_is_one_part_of_one_resource() -> None:
+    gaps = CollectionGaps([{**HEALTH_FAILED, "resource": TG}])
+    targets, attributes = Dependency("target_group.targets"), Dependency("target_group.attributes")
+    assert gaps.failures("111122223333", "us-east-1", [targets], arns=[TG])
+    assert not gaps.failures("111122223333", "us-east-1", [targets], arns=[OTHER_TG])
+    assert not gaps.failures("111122223333", "us-east-1", [attributes], arns=[TG])
+    assert not gaps.failures("111122223333", "us-east-1", [Dependency("target_group")], arns=[TG])
+
+
+def test_a_detail_call_gap_without_its_resource_covers_the_unit() -> None:
+    # Snapshots written before error entries named their resource: the whole unit's part.
+    gaps = CollectionGaps([HEALTH_FAILED])
+    targets = Dependency("target_group.targets")
+    assert gaps.failures("111122223333", "us-east-1", [targets], arns=[OTHER_TG])
+    assert not gaps.failures("111122223333", "us-west-2", [targets], arns=[OTHER_TG])
+    assert not gaps.failures("111122223333", "us-east-1", [Dependency("target_group")])
+
+
+def test_a_failed_listing_hides_every_part_of_its_type() -> None:
+    listing = {**HEALTH_FAILED, "operation": "DescribeTargetGroups"}
+    gaps = CollectionGaps([listing])
+    for part in ("target_group.targets", "target_group.attributes"):
+        assert gaps.failures("111122223333", "us-east-1", [Dependency(part)]) == (listing,)
+
+
+def test_linking_reports_an_answer_without_the_setting_as_missing() -> None:
+    model = link_snapshot(
+        expand_fragment(
+            {
+                "resources": {
+                    "load_balancers": [{"id": "alb", "zones": ["us-east-1a", "us-east-1b"]}],
+                    "target_groups": [
+                        {"id": "web", "load_balancer_arns": ["alb"], "attributes": {}}
+                    ],
+                }
+            }
+        )
+    )
+    (group,) = model.of_type("target_group")
+    missing = [e for e in model.errors if e["code"] == MISSING_ATTRIBUTE]
+    assert [(e["operation"], e["resource"]) for e in missing] == [
+        ("DescribeTargetGroupAttributes", group["arn"])
+    ]
+    assert group["facts"]["cross_zone"][0]["enabled"] is None
+    assert describe_failure(missing[0]).startswith(
+        f"elbv2:DescribeTargetGroupAttributes for {group['arn']}: the answer has no"
+    )

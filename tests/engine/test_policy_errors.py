@@ -8,6 +8,7 @@ import pytest
 
 from scanner.engine import load_policies, validate_policy_files
 from scanner.errors import InputError
+from scanner.model.link.facts import fact_names
 
 VALID = """\
 id: team-asg-three-zones
@@ -80,7 +81,7 @@ def test_a_valid_policy_has_no_problems(tmp_path: Path) -> None:
             "  path: facts.zone_count",
             "  path: facts.zonecount",
             "17:9: unknown fact 'facts.zonecount' for resource type 'auto_scaling_group'"
-            " (known: zones, zone_names, zone_count, load_balancer_attached,",
+            f" (known: {', '.join(fact_names('auto_scaling_group'))})",
         ),
         ("title: Team ASGs span three zones\n", "", "1:1: missing required key 'title'"),
         (

@@ -238,3 +238,54 @@ CONFIG_FILES = st.one_of(
     ),
     JSON_VALUES,
 )
+
+
+# Numbers as a policy, parameter or config file may spell them (YAML), sane or not.
+NUMBER_TEXTS = st.one_of(
+    st.integers(-(2**60), 2**60).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from([".nan", ".NaN", ".inf", "-.inf", "+.Inf", "1.0e+309", "-1.0e+300", "0x1F"]),
+    st.integers(20, 6000).map(lambda digits: "9" * digits),
+)
+
+# Jinja filters a message template may use, with arguments from small to absurd.
+FILTER_NAMES = st.sampled_from(
+    [
+        *(
+            "abs",
+            "batch",
+            "capitalize",
+            "center",
+            "default",
+            "dictsort",
+            "escape",
+            "filesizeformat",
+        ),
+        *("first", "float", "format", "indent", "int", "join", "last", "length", "list", "lower"),
+        *("map", "max", "min", "pprint", "replace", "reverse", "round", "safe", "select", "slice"),
+        *("sort", "string", "striptags", "sum", "title", "tojson", "trim", "truncate", "unique"),
+        *("upper", "urlencode", "urlize", "wordcount", "wordwrap", "xmlattr", "random", "shuffle"),
+    ]
+)
+FILTER_ARGUMENTS = st.lists(
+    st.one_of(
+        st.integers(-5, 50),
+        st.sampled_from([4096, 4097, 10**6, 10**9, 10**18, -(10**9)]),
+        st.sampled_from(["''", "'x'", "'%999999999s'", "'{:>99999999}'", "resource.id * 100"]),
+    ),
+    max_size=3,
+)
+TEMPLATE_SUBJECTS = st.sampled_from(
+    ["resource.id", "resource.tags", "resource.zones", "resource.id * 4000", "params", "2 ** 1000"]
+)
+
+
+@st.composite
+def filter_templates(draw: st.DrawFn) -> str:
+    """``{{ SUBJECT | f1(args) | f2(args) }}``: chains of filters with hostile arguments."""
+    parts = [draw(TEMPLATE_SUBJECTS)]
+    for _ in range(draw(st.integers(1, 3))):
+        name = draw(FILTER_NAMES)
+        arguments = draw(FILTER_ARGUMENTS)
+        parts.append(f"{name}({', '.join(map(str, arguments))})" if arguments else name)
+    return "{{ " + " | ".join(parts) + " }}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from hypothesis.errors import InvalidArgument
 from scanner.engine import evaluate, load_config, load_policies
 from scanner.engine.evaluate import FAIL, OUT_OF_SCOPE, PASS, UNKNOWN, judge
 from scanner.engine.fragments import FragmentError, expand_fragment
+from scanner.engine.messages import compile_message
 from scanner.engine.policy import compile_policy
 from scanner.engine.results import Finding
 from scanner.engine.yaml_source import load_yaml_text
@@ -39,10 +41,12 @@ from tests.hardening.strategies import (
     FRAGMENTS,
     GROUPS,
     JSON_VALUES,
+    NUMBER_TEXTS,
     PLAUSIBLE,
     TEXT,
     WAIVER_FILES,
     conditions,
+    filter_templates,
 )
 
 POLICY = """\
@@ -274,3 +278,52 @@ def test_generated_config_files_load_or_fail_cleanly(tmp_path: Path, document: A
     for policy in policies:
         if policy.meta.resource == "auto_scaling_group":
             assert_judges_cleanly(policy, [{"id": "web", "zones": ["us-east-1a"]}])
+
+
+@PROPERTY
+@given(st.sampled_from(["violation.value", "parameters.default", "config"]), NUMBER_TEXTS)
+def test_numbers_in_policies_and_config_load_or_are_one_located_error(
+    tmp_path: Path, where: str, number: str
+) -> None:
+    if where == "config":
+        path = tmp_path / "config.yaml"
+        text = f"policies:\n  asg-single-az:\n    parameters:\n      min_zones: {number}\n"
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_policies(config=load_config(path))
+        except InputError as error:
+            assert error.location is not None and error.location.line == 4
+            assert "\n" not in str(error)
+        return
+    if where == "violation.value":
+        text = POLICY.replace("  value: {param: min_zones}", f"  value: {number}")
+    else:
+        text = POLICY.replace("    default: 2", f"    default: {number}")
+    result = compile_text(text)
+    if isinstance(result, InputError):
+        assert result.location is not None and result.location.line is not None
+        return
+    value = result.violation.constant if where == "violation.value" else 2
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        assert value == value and abs(value) <= 2**53  # NaN, infinities, huge: refused
+    assert_judges_cleanly(result, [{"id": "g", "zones": ["us-east-1a"], "tags": {"team": "x"}}])
+
+
+@PROPERTY
+@given(filter_templates())
+def test_template_filters_with_any_argument_render_bounded_or_are_refused(template: str) -> None:
+    compiled, problem, _ = compile_message(template)
+    if compiled is None:
+        assert problem and "\n" not in problem
+        event("template refused")
+        return
+    filters = {part.strip().split("(")[0] for part in template.split("|")[1:]}
+    assert not {"random", "shuffle"} & filters  # no such filter: refused at load
+    resource = {"id": "web", "tags": {"team": "a"}, "zones": ["us-east-1a", "us-east-1b"]}
+    started = time.monotonic()
+    first = compiled.render(resource, {"min_zones": 2}, "FALLBACK")
+    assert time.monotonic() - started < 5
+    assert len(first) <= 4096
+    # Deterministic: the same data gives the same bytes.
+    assert compiled.render(resource, {"min_zones": 2}, "FALLBACK") == first
+    event("fallback" if first.startswith("FALLBACK") else "rendered")

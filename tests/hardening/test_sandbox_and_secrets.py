@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,12 @@ REFUSED = [
     ("{% import 'os' as os %}{{ os }}", "cannot use import"),
     ("{% extends '/etc/hosts' %}", "cannot use extends"),
     ("{{ resource.id | no_such_filter }}", "No filter named 'no_such_filter'"),
+    # Non-deterministic: the same snapshot must give byte-identical outputs.
+    ("{{ resource.tags | list | random }}", "No filter named 'random'"),
+    # Repetition without a visible bound.
+    ("{% macro m() %}{{ m() }}{{ m() }}{% endmacro %}{{ m() }}", "cannot use macro"),
+    ("{% call resource.id.upper() %}x{% endcall %}", "cannot use callblock"),
+    ("{% for t in resource.tags recursive %}{{ loop(t) }}{% endfor %}", "recursive loops"),
 ]
 
 # Loaded, but what they reach for is not there: the message falls back, neutrally.
@@ -73,6 +80,22 @@ NEUTRAL = [
     "{{ 9 ** 99999999 }}",
     "{{ '%s' | format(resource.__init__) }}",
     "{{ '{0.__class__.__init__.__globals__}'.format(resource) }}",
+    # Memory and time bounds of rendering (docs/failure-behaviour.md, "Custom policy templates").
+    "{{ resource.id | center(1000000000) }}",
+    "{{ resource.id | indent(width=1000000000) }}",
+    "{{ resource.id | wordwrap(1000000000) }}",
+    "{{ resource.id.ljust(1000000000) }}",
+    "{{ resource.id.zfill(1000000000) }}",
+    "{{ '%999999999s' | format(resource.id) }}",
+    "{{ '%0999999999d' % 1 }}",
+    "{{ '{:>999999999}'.format(resource.id) }}",
+    "{{ '{0:^{1}}'.format(resource.id, 999999999) }}",
+    "{{ (resource.id * 4000) | replace('', resource.id * 4000) }}",
+    "{{ (resource.id * 4000).replace('', resource.id * 4000) }}",
+    "{{ (2 ** 1000) ** 1000 }}",
+    "{{ ((9 ** 1000) * (9 ** 1000)) ** 1000 }}",
+    "{% for a in [1] * 4000 %}{% for b in [1] * 4000 %}{% for c in [1] * 4000 %}"
+    "{% endfor %}{% endfor %}{% endfor %}",
 ]
 
 
@@ -111,10 +134,12 @@ def test_templates_probing_internals_render_a_neutral_fallback(
     monkeypatch.setenv(SECRET_ENV, SECRET)
     policies = write_policy(tmp_path / "policies", message)
     output = tmp_path / "out"
+    started = time.monotonic()
     result = run_cli(
         "scan", "--snapshot", good_snapshot, "--policies", policies, "--output-dir", output
     )
     assert result.code == ExitCode.FINDINGS, result.err
+    assert time.monotonic() - started < 30, "rendering a message is bounded in time"
     text = every_output(output, result)
     assert SECRET not in text
     for leak in ("<class", "<function", "<built-in", "__globals__", "0x7f", "Undefined"):
@@ -122,6 +147,25 @@ def test_templates_probing_internals_render_a_neutral_fallback(
     [probe] = [f for f in findings(output) if f["policy_id"] == "team-sandbox"]
     assert probe["resource_id"] == "web"
     assert probe["message"].startswith("Auto Scaling group web: Sandbox probe")
+
+
+def test_a_template_writing_without_end_stops_at_the_output_bound(
+    run_cli, good_snapshot: Path, tmp_path: Path
+) -> None:
+    endless = (
+        "{% for a in [1] * 4000 %}{% for b in [1] * 4000 %}{{ resource.id }}"
+        "{% endfor %}{% endfor %}"
+    )
+    policies = write_policy(tmp_path / "policies", endless)
+    output = tmp_path / "out"
+    started = time.monotonic()
+    result = run_cli(
+        "scan", "--snapshot", good_snapshot, "--policies", policies, "--output-dir", output
+    )
+    assert result.code == ExitCode.FINDINGS, result.err
+    assert time.monotonic() - started < 30
+    [probe] = [f for f in findings(output) if f["policy_id"] == "team-sandbox"]
+    assert len(probe["message"]) == 4096 and probe["message"].endswith("webweb…")
 
 
 def findings(output: Path) -> list[dict]:

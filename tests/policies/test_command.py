@@ -48,7 +48,7 @@ def test_list_shows_builtin_and_custom_policies(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out.splitlines()
     assert code == ExitCode.CLEAN
     assert out[0].split() == ["ID", "SEVERITY", "RESOURCE", "SOURCE", "TITLE"]
-    assert len(out) == 1 + len(load_policies()) + 1
+    assert len(out) == 1 + len(load_policies()) + 1  # the header, built-ins and the custom one
     assert any(
         line.split()[:4] == ["team-instances-tagged", "low", "instance", "custom"] for line in out
     )
@@ -62,7 +62,8 @@ def test_show_one_policy(capsys) -> None:
     assert main(["policies", "show", "local-zone-failover-to-parent"]) == ExitCode.CLEAN
     out = capsys.readouterr().out
     assert out.startswith(
-        "local-zone-failover-to-parent: Local Zone workload fails over only to its parent zone\n"
+        "local-zone-failover-to-parent: Local Zone workload whose zones all depend on one "
+        "Availability Zone\n"
     )
     assert (
         "rests on:   auto_scaling_group (unit), instance (unit), subnet (unit), zone (unit)" in out

@@ -1,10 +1,11 @@
 """A seeded moto estate, collected by the real collector, judged by the built-in library.
 
 moto serves EC2, Auto Scaling and ELB in process; ``scanner.mockaws`` fills its
-gaps (Local Zones, DLM, copy provenance). The estate is built so each built-in
-policy has something to find, and the test asserts the exact set of findings:
-nothing missing, nothing extra. Everything is seeded at test time, so age checks
-are evaluated two days after the scan (``evaluate(..., now=...)``).
+gaps (Local Zones, DLM, copy provenance, targets AWS reports ``Target.NotInUse``).
+The estate is built so each built-in policy has something to find, and the test
+asserts the exact set of findings: nothing missing, nothing extra. Everything is
+seeded at test time, so age checks are evaluated two days after the scan
+(``evaluate(..., now=...)``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from moto import mock_aws
 
 from scanner.collect import CollectOptions, collect_snapshot
 from scanner.engine import evaluate, evaluation_time, load_policies
-from scanner.mockaws import DlmStandIn, add_local_zones, mark_image_copy, mark_snapshot_copy
+from scanner.mockaws import (
+    DlmStandIn,
+    add_local_zones,
+    mark_image_copy,
+    mark_snapshot_copy,
+    report_unused_targets,
+)
 from scanner.mockaws.estate import tag_policy, tag_spec
 from scanner.model.link import link_snapshot
 from scanner.model.snapshot import validate_snapshot
@@ -32,6 +39,7 @@ pytestmark = pytest.mark.slow
 
 WEST, EAST = "us-west-2", "us-east-1"
 LOCAL_ZONE = "us-west-2-lax-1a"  # parent us-west-2a
+SIBLING_ZONE = "us-west-2-lax-1b"  # parent us-west-2a too: one failure domain with LOCAL_ZONE
 ACCOUNT = "123456789012"
 
 
@@ -52,6 +60,7 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
             ("us-west-2a", "10.0.1.0/24"),
             ("us-west-2b", "10.0.2.0/24"),
             (LOCAL_ZONE, "10.0.3.0/24"),
+            (SIBLING_ZONE, "10.0.4.0/24"),
         )
     }
     web_ami = ec2.register_image(
@@ -109,9 +118,9 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
         Name="web-alb", Subnets=[subnet["us-west-2a"], subnet["us-west-2b"]]
     )
     alb_arn = alb["LoadBalancers"][0]["LoadBalancerArn"]
-    elbv2.create_load_balancer(
+    nlb_arn = elbv2.create_load_balancer(
         Name="edge-nlb", Type="network", Subnets=[subnet["us-west-2a"], subnet[LOCAL_ZONE]]
-    )
+    )["LoadBalancers"][0]["LoadBalancerArn"]
     group = elbv2.create_target_group(
         Name="api-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance"
     )
@@ -122,7 +131,30 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
         Port=80,
         DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
     )
-    elbv2.register_targets(TargetGroupArn=group_arn, Targets=[{"Id": i, "Port": 80} for i in api])
+    # The bastion's Local Zone is not enabled for the ALB: AWS reports it Target.NotInUse,
+    # so api-tg's targets that receive traffic are still all in us-west-2a.
+    elbv2.register_targets(
+        TargetGroupArn=group_arn, Targets=[{"Id": i, "Port": 80} for i in [*api, bastion]]
+    )
+    # Cross-zone per target group: api-tg turns it off on the ALB (a finding); edge-tg
+    # turns it on for the NLB, whose own setting is off (no finding).
+    elbv2.modify_target_group_attributes(
+        TargetGroupArn=group_arn,
+        Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "false"}],
+    )
+    edge_group = elbv2.create_target_group(
+        Name="edge-tg", Protocol="TCP", Port=443, VpcId=vpc, TargetType="instance"
+    )["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.create_listener(
+        LoadBalancerArn=nlb_arn,
+        Protocol="TCP",
+        Port=443,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": edge_group}],
+    )
+    elbv2.modify_target_group_attributes(
+        TargetGroupArn=edge_group,
+        Attributes=[{"Key": "load_balancing.cross_zone.enabled", "Value": "true"}],
+    )
     ids["target_group"] = group_arn
     elb = boto3.client("elb", region_name=WEST)
     elb.create_load_balancer(
@@ -159,6 +191,11 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
             ["us-west-2b"],
             {"LoadBalancerNames": ["legacy"], "LaunchConfigurationName": "batch"},
         ),
+        (
+            "edge-pair-asg",  # two Local Zones with one parent: one failure domain
+            [LOCAL_ZONE, SIBLING_ZONE],
+            {"LaunchTemplate": {"LaunchTemplateId": template}},
+        ),
     ):
         autoscaling.create_auto_scaling_group(
             AutoScalingGroupName=name,
@@ -168,6 +205,8 @@ def seed(dlm: DlmStandIn) -> dict[str, Any]:
             VPCZoneIdentifier=",".join(subnet[zone] for zone in subnets),
             **extra,
         )
+    # Suspended for a deployment and never resumed: unhealthy instances are not replaced.
+    autoscaling.suspend_processes(AutoScalingGroupName="web-asg", ScalingProcesses=["Terminate"])
 
     # us-east-1 holds the copies; its DLM answers AccessDenied.
     east = boto3.client("ec2", region_name=EAST)
@@ -264,7 +303,7 @@ def scan() -> Iterator[tuple[dict, dict]]:
     environment = pytest.MonkeyPatch()  # module-scoped: the autouse per-test fixture is too late
     apply_offline_environment(environment)
     try:
-        with add_local_zones(WEST), mock_aws(), DlmStandIn() as dlm:
+        with add_local_zones(WEST), mock_aws(), report_unused_targets(), DlmStandIn() as dlm:
             environment.setenv("AWS_ENDPOINT_URL_DLM", dlm.endpoint_url)
             ids = seed(dlm)
             snapshot = collect_snapshot(
@@ -301,11 +340,13 @@ def test_exactly_the_expected_findings(scan) -> None:
         ("asg-no-elb-health-check", "batch-asg", "open"),
         ("elb-single-az", "legacy", "open"),
         ("elbv2-targets-single-az", ids["target_group"].split(":targetgroup/")[1], "open"),
-        ("elb-cross-zone-disabled", "elbv2/edge-nlb", "open"),
+        ("elb-cross-zone-disabled", "elbv2/web-alb", "open"),  # api-tg turns it off
+        ("asg-processes-suspended", "web-asg", "open"),
         ("fleet-single-az", "tag/Service=api", "open"),
         ("fleet-single-az", "tag/Fleet=bastion", "open"),
         ("local-zone-failover-to-parent", "asg/edge-asg", "open"),
         ("local-zone-failover-to-parent", "elbv2/edge-nlb", "open"),
+        ("local-zone-failover-to-parent", "asg/edge-pair-asg", "open"),
         ("local-zone-no-failover", "tag/Fleet=bastion", "open"),
         ("instance-no-dlm-ami-policy", bastion, "open"),
         ("instance-no-dlm-ami-policy", dr, "unknown"),

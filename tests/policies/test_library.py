@@ -18,6 +18,10 @@ BUILTINS = {policy.id: policy for policy in load_policies()}
 EXPECTED = {
     "asg-single-az": ("high", {"min_zones": 2}),
     "asg-no-elb-health-check": ("medium", {}),
+    "asg-processes-suspended": (
+        "medium",
+        {"processes": ["Launch", "Terminate", "HealthCheck", "ReplaceUnhealthy", "AZRebalance"]},
+    ),
     "elb-single-az": ("high", {"min_zones": 2}),
     "elbv2-single-az": ("high", {"min_zones": 2}),
     "elbv2-targets-single-az": ("medium", {}),

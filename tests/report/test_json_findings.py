@@ -87,6 +87,21 @@ def test_errors_warnings_and_fixed_are_listed() -> None:
     assert document["summary"]["fixed"] == 1
 
 
+def test_an_error_names_the_resource_its_detail_call_described() -> None:
+    error = {
+        "account": ACCOUNT,
+        "region": "us-east-1",
+        "service": "elbv2",
+        "operation": "DescribeTargetHealth",
+        "code": "AccessDenied",
+        "message": "denied",
+        "resource": f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:targetgroup/web/0123",
+    }
+    document = json.loads(render_findings_json(sample_report(errors=[error])))
+    _validate(document)
+    assert document["errors"] == [error]
+
+
 def test_output_is_byte_identical_for_the_same_input() -> None:
     first, second = render_findings_json(sample_report()), render_findings_json(sample_report())
     assert first == second

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
+from scanner.model.link.balancing import link_balancing
 from scanner.model.link.copies import link_copies
 from scanner.model.link.dlm import link_dlm
 from scanner.model.link.fleets import DEFAULT_FLEET_TAG_KEYS, build_fleets
@@ -42,7 +43,12 @@ def link_snapshot(
     resources = documents_from_snapshot(snapshot, take_records=consume)
     index = Index(resources)
     zones = ZoneCatalog(snapshot)
+    errors = collection_errors(snapshot)
     link_placement(index, zones)
+    failed = (
+        (e["service"], e.get("operation"), e["resource"]) for e in errors if e.get("resource")
+    )
+    missing = link_balancing(index, failed)
     link_usage(index)
     link_dlm(index)
     link_copies(index)
@@ -55,7 +61,8 @@ def link_snapshot(
         snapshot=snapshot_header(snapshot),
         resources=resources,
         zones=zones.records,
-        errors=collection_errors(snapshot),
+        # What failed to be collected, then what an answer lacked (see ``gaps``).
+        errors=errors + missing,
     )
 
 

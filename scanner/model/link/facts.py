@@ -6,7 +6,11 @@ that reads it apart from one that does not when collection failed somewhere.
 :mod:`scanner.model.resource_types` plus ``"zone"`` (the zone catalog). Each
 dependency has a reach: ``unit`` (the document's own account and Region),
 ``region`` (that Region in every scanned account) or ``scan`` (every unit), for
-facts that join across accounts or Regions. ``schemas/model.schema.json``
+facts that join across accounts or Regions. A name ``<type>.<part>`` is the part of
+a type's records that one detail call observes (a target group's targets, a load
+balancer's attributes): it is missing where that call failed for a resource the
+document's facts draw on (its own, or one in its ``rests_on_arns``), or where the
+type's listing failed. ``schemas/model.schema.json``
 documents the same facts for policy authors; a test keeps the two in step.
 """
 
@@ -18,6 +22,17 @@ UNIT = "unit"
 REGION = "region"
 SCAN = "scan"
 ZONE = "zone"  # the zone catalog: DescribeAvailabilityZones
+# Parts of records that a per-resource detail call observes (see the module docstring).
+TARGET_HEALTH = "target_group.targets"  # elbv2 DescribeTargetHealth
+TARGET_GROUP_ATTRIBUTES = "target_group.attributes"  # elbv2 DescribeTargetGroupAttributes
+LOAD_BALANCER_ATTRIBUTES = "load_balancer.attributes"  # elbv2 DescribeLoadBalancerAttributes
+CLASSIC_ATTRIBUTES = "classic_load_balancer.attributes"  # elb DescribeLoadBalancerAttributes
+RECORD_PARTS = (
+    TARGET_HEALTH,
+    TARGET_GROUP_ATTRIBUTES,
+    LOAD_BALANCER_ATTRIBUTES,
+    CLASSIC_ATTRIBUTES,
+)
 
 
 @dataclass(frozen=True)
@@ -164,7 +179,19 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     "launch_template_version": (),
     "auto_scaling_group": (
         *_WORKLOAD_ZONES,
-        Fact("load_balancer_attached", (), "attached to a classic load balancer or a target group"),
+        Fact(
+            "load_balancer_attached",
+            (),
+            "attached to a classic load balancer or an ELBv2 target group (any traffic source)",
+        ),
+        Fact(
+            "traffic_sources",
+            (),
+            "its traffic sources {identifier, type: elb | elbv2 | vpc-lattice}: classic load "
+            "balancers, target groups and whatever AttachTrafficSources attached",
+        ),
+        Fact("vpc_lattice_attached", (), "attached to a VPC Lattice target group"),
+        Fact("health_check_types", (), "its health check types (HealthCheckType split on commas)"),
         Fact(
             "zonal_shift_enabled",
             (),
@@ -197,10 +224,14 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     "launch_configuration": (),
     "classic_load_balancer": (
         *_WORKLOAD_ZONES,
-        Fact("cross_zone", (), "cross-zone load balancing as configured; null if unknown"),
+        Fact(
+            "cross_zone",
+            _deps(CLASSIC_ATTRIBUTES),
+            "cross-zone load balancing as configured; null if unknown",
+        ),
         Fact(
             "connection_draining_enabled",
-            _deps("classic_load_balancer"),
+            _deps(CLASSIC_ATTRIBUTES),
             "connection draining is on; null if its attributes could not be read",
         ),
     ),
@@ -208,11 +239,26 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("zones", _deps(ZONE), f"enabled zones, sorted by name; each {_ZONE_OBJECT}"),
         Fact("zone_names", (), "names of `zones`"),
         Fact("zone_count", (), "number of distinct enabled zones"),
-        Fact("cross_zone", (), "effective cross-zone load balancing (always true for an ALB)"),
+        Fact(
+            "cross_zone",
+            _deps(LOAD_BALANCER_ATTRIBUTES),
+            "its own cross-zone load balancing setting (always true for an ALB); null if unknown",
+        ),
         Fact("target_group_arns", _deps("target_group"), "target groups that route through it"),
         Fact(
+            "cross_zone_target_groups",
+            _deps(TARGET_GROUP_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES),
+            "per target group {target_group (name), setting (its attribute), enabled}: the "
+            "cross-zone load balancing its traffic gets",
+        ),
+        Fact(
+            "cross_zone_off_target_groups",
+            _deps(TARGET_GROUP_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES),
+            "names of its target groups whose traffic gets no cross-zone load balancing",
+        ),
+        Fact(
             "zonal_shift_enabled",
-            _deps("load_balancer"),
+            _deps(LOAD_BALANCER_ATTRIBUTES),
             "ARC zonal shift integration (zonal_shift.config.enabled, off by default) for an ALB "
             "or NLB; null for a Gateway Load Balancer or when its attributes could not be read",
         ),
@@ -221,15 +267,36 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         Fact("in_use", (), "attached to at least one load balancer"),
         Fact(
             "target_zones",
-            _deps("instance", ZONE),
-            f"distinct zones of its registered targets; {_ZONE_OBJECT}",
+            _deps("instance", ZONE, TARGET_HEALTH, "load_balancer"),
+            f"distinct zones of its targets that receive traffic; {_ZONE_OBJECT}",
         ),
-        Fact("target_zone_names", _deps("instance"), "names of `target_zones`"),
-        Fact("target_zone_count", _deps("instance"), "number of distinct target zones"),
+        Fact(
+            "target_zone_names",
+            _deps("instance", TARGET_HEALTH, "load_balancer"),
+            "names of `target_zones`",
+        ),
+        Fact(
+            "target_zone_count",
+            _deps("instance", TARGET_HEALTH, "load_balancer"),
+            "number of distinct zones of its targets that receive traffic",
+        ),
         Fact(
             "unresolved_target_ids",
-            _deps("instance"),
+            _deps("instance", TARGET_HEALTH),
             "registered targets whose zone is not known (an instance not in the snapshot)",
+        ),
+        Fact(
+            "idle_target_ids",
+            _deps("instance", TARGET_HEALTH, "load_balancer"),
+            "registered targets that receive no traffic: unused with reason Target.NotInUse, or "
+            "in a zone none of its load balancers is enabled in",
+        ),
+        Fact(
+            "cross_zone",
+            _deps(TARGET_GROUP_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES, "load_balancer"),
+            "per load balancer it is attached to {load_balancer_arn, load_balancer_name, "
+            "target_group_setting, enabled}: its setting overrides the load balancer's unless "
+            "it is use_load_balancer_configuration (ALB and NLB target groups)",
         ),
     ),
     "dlm_policy": (
@@ -243,6 +310,12 @@ FACTS: dict[str, tuple[Fact, ...]] = {
     ),
     "placement_group": (),
     "zonal_shift_resource": (),
+    # AWS Backup records: observations that the protection fact of volumes and instances reads.
+    "backup_plan": (),
+    "backup_vault": (),
+    "backup_recovery_point": (),
+    "backup_protected_resource": (),
+    "backup_region_settings": (),
     "fleet": (
         Fact(
             "zones",
@@ -261,12 +334,34 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             _deps(ZONE, "subnet", "instance", "auto_scaling_group"),
             "distinct parent zones of its Local and Wavelength Zones",
         ),
-        Fact("instance_ids", _deps("instance", "auto_scaling_group"), "member instances"),
         Fact(
-            "instance_count", _deps("instance", "auto_scaling_group"), "number of member instances"
+            "availability_zones",
+            _deps(ZONE, "subnet", "instance", "auto_scaling_group"),
+            "the Availability Zones its zones depend on {id, name}, by zone id: an Availability "
+            "Zone itself, a Local or Wavelength Zone its parent; null if a zone is unknown",
         ),
         Fact(
-            "cross_zone", (), "load balancer fleets: effective cross-zone load balancing; else null"
+            "instance_ids",
+            _deps("instance", "auto_scaling_group", TARGET_HEALTH),
+            "member instances (a load balancer's: its registered instance targets)",
+        ),
+        Fact(
+            "instance_count",
+            _deps("instance", "auto_scaling_group", TARGET_HEALTH),
+            "number of member instances",
+        ),
+        Fact(
+            "cross_zone",
+            _deps(CLASSIC_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES, TARGET_GROUP_ATTRIBUTES),
+            "load balancer fleets: false when cross-zone load balancing is off for any of its "
+            "target groups (or, without any, for the load balancer), true when on for all; "
+            "else null",
+        ),
+        Fact(
+            "cross_zone_off_target_groups",
+            _deps(LOAD_BALANCER_ATTRIBUTES, TARGET_GROUP_ATTRIBUTES),
+            "ELBv2 fleets: names of its target groups whose traffic gets no cross-zone load "
+            "balancing",
         ),
         Fact(
             "load_balancer_type",

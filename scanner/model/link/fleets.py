@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from scanner.model.link.balancing import routed_cross_zone
 from scanner.model.link.index import Document, Index
 from scanner.model.link.zones import ZoneCatalog, local_zone_facts, zone_facts
 
@@ -56,6 +57,7 @@ def build_fleets(
         fleet["facts"].update(
             {"cross_zone": clb["facts"]["cross_zone"], "load_balancer_type": "classic"}
         )
+        fleet["rests_on_arns"] = [clb["arn"]]
         fleets.append(fleet)
     for lb in index.of_type("load_balancer"):
         fleet = _fleet(
@@ -70,8 +72,13 @@ def build_fleets(
             f"{_LOAD_BALANCER_TITLES.get(lb.get('type'), 'Load balancer')} {lb['name']}"
         )
         fleet["facts"].update(
-            {"cross_zone": lb["facts"]["cross_zone"], "load_balancer_type": lb.get("type")}
+            {
+                "cross_zone": routed_cross_zone(lb),
+                "cross_zone_off_target_groups": lb["facts"]["cross_zone_off_target_groups"],
+                "load_balancer_type": lb.get("type"),
+            }
         )
+        fleet["rests_on_arns"] = list(lb["rests_on_arns"])
         fleets.append(fleet)
     fleets.extend(_tag_fleets(index, zones, fleet_tag_keys))
     return fleets
@@ -100,6 +107,7 @@ def _fleet(
             "instance_ids": members,
             "instance_count": len(members),
             "cross_zone": None,
+            "cross_zone_off_target_groups": [],
             "load_balancer_type": None,
         },
     }

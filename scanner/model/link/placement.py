@@ -2,15 +2,25 @@
 
 A workload's zones are what AWS would fail over between: an Auto Scaling
 group's configured zones, a load balancer's enabled zones, a target group's
-registered targets' zones. Zones are counted distinct (moto can repeat one) and
-a classic load balancer made with subnets gets its zones from them when the
-snapshot's ``zones`` is empty.
+zones of the targets that receive traffic. Zones are counted distinct (moto can
+repeat one) and a classic load balancer made with subnets gets its zones from
+them when the snapshot's ``zones`` is empty.
+
+A registered target receives no traffic when AWS reports it ``unused`` with
+reason ``Target.NotInUse`` ("the target is in an Availability Zone that is not
+enabled for its load balancer"), or when its zone is not one its load
+balancers are enabled in; an IP target outside the VPC (zone ``all``) is in no
+zone of ours.
+https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
+https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetDescription.html
+https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from scanner.model.link.balancing import load_balancer_cross_zone, receives_traffic
 from scanner.model.link.index import Document, Index
 from scanner.model.link.zones import ZoneCatalog, zone_facts
 
@@ -27,7 +37,7 @@ def link_placement(index: Index, zones: ZoneCatalog) -> None:
     for lb in index.of_type("load_balancer"):
         names = [entry.get("name") for entry in lb.get("zones", [])]
         lb["facts"].update(zone_facts(zones.distinct(lb["account"], lb["region"], names)))
-        lb["facts"]["cross_zone"] = effective_cross_zone(lb)
+        lb["facts"]["cross_zone"] = load_balancer_cross_zone(lb)
         lb["facts"]["target_group_arns"] = []
     for group in index.of_type("target_group"):
         _link_target_group(group, index, zones)
@@ -43,23 +53,19 @@ def _configured_zones(doc: Document, index: Index, zones: ZoneCatalog) -> dict[s
     return zone_facts(zones.distinct(doc["account"], doc["region"], names))
 
 
-def effective_cross_zone(lb: Document) -> bool | None:
-    """ALBs always balance across zones (AWS), whatever the snapshot says (moto says false)."""
-    if lb.get("type") == "application":
-        return True
-    if lb.get("cross_zone") is not None:
-        return bool(lb["cross_zone"])
-    attribute = (lb.get("attributes") or {}).get("load_balancing.cross_zone.enabled")
-    return None if attribute is None else attribute.lower() == "true"
-
-
 def _link_target_group(group: Document, index: Index, zones: ZoneCatalog) -> None:
     account, region = group["account"], group["region"]
+    served = _served_zone_names(group, index)
     names: list[str | None] = []
     unresolved: list[str] = []
+    idle: list[str] = []
     for target in group.get("targets", []):
         target_names = _target_zone_names(group, target, index)
-        if target_names is None:
+        if not receives_traffic(target) or (
+            served is not None and target_names and not set(target_names) & served
+        ):
+            idle.append(target["id"])
+        elif target_names is None:
             unresolved.append(target["id"])
         else:
             names.extend(target_names)
@@ -71,6 +77,7 @@ def _link_target_group(group: Document, index: Index, zones: ZoneCatalog) -> Non
             "target_zone_names": [zone["name"] for zone in target_zones],
             "target_zone_count": len(target_zones),
             "unresolved_target_ids": sorted(unresolved),
+            "idle_target_ids": sorted(idle),
         }
     )
     for lb_arn in group.get("load_balancer_arns", []):
@@ -79,6 +86,17 @@ def _link_target_group(group: Document, index: Index, zones: ZoneCatalog) -> Non
             lb["facts"]["target_group_arns"] = sorted(
                 {*lb["facts"]["target_group_arns"], group["arn"]}
             )
+
+
+def _served_zone_names(group: Document, index: Index) -> set[str] | None:
+    """Zones its load balancers are enabled in; None when one of them is not in the snapshot."""
+    served: set[str] = set()
+    for lb_arn in group.get("load_balancer_arns", []):
+        lb = index.by_arn(lb_arn)
+        if lb is None or not lb.get("zones"):
+            return None
+        served.update(entry.get("name") for entry in lb.get("zones", []) if entry.get("name"))
+    return served if group.get("load_balancer_arns") else None
 
 
 def _target_zone_names(group: Document, target: dict[str, Any], index: Index) -> list[str] | None:

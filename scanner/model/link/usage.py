@@ -22,9 +22,6 @@ def link_usage(index: Index) -> None:
 def _link_auto_scaling_membership(index: Index) -> None:
     managed_by: dict[tuple[str, str, str], str] = {}
     for asg in index.of_type("auto_scaling_group"):
-        asg["facts"]["load_balancer_attached"] = bool(
-            asg.get("load_balancer_names") or asg.get("target_group_arns")
-        )
         for member in asg.get("instances", []):
             managed_by[(asg["account"], asg["region"], member["id"])] = asg["id"]
     for instance in index.of_type("instance"):

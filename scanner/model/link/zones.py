@@ -96,4 +96,28 @@ def local_zone_facts(zones: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "local_zone_names": [zone["name"] for zone in local],
         "local_zone_parent_names": parents,
+        "availability_zones": availability_zones_depended_on(zones),
     }
+
+
+def availability_zones_depended_on(zones: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The Availability Zones ``zones`` depend on, ``{id, name}`` by zone id; None if unknown.
+
+    An Availability Zone depends on itself; a Local or Wavelength Zone on its parent
+    zone, so two Local Zones with the same parent are one failure domain; the EC2
+    User Guide's "Resilience in Amazon EC2" gives the failover recommendation.
+    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disaster-recovery-resiliency.html
+    Zone ids, not names, identify a zone (names map to ids differently per account).
+    """
+    found: dict[str, str | None] = {}
+    for zone in zones:
+        if zone.get("type") == "availability-zone":
+            zone_id, name = zone.get("id"), zone.get("name")
+        elif zone.get("type") in LOCAL_ZONE_TYPES:
+            zone_id, name = zone.get("parent_zone_id"), zone.get("parent_zone_name")
+        else:
+            return None
+        if not zone_id:
+            return None
+        found[zone_id] = found.get(zone_id) or name
+    return [{"id": zone_id, "name": found[zone_id]} for zone_id in sorted(found)]
