@@ -37,7 +37,7 @@ def collect_backup(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     plans = ctx.pages(SERVICE, "ListBackupPlans", "BackupPlansList")
     if plans is not None:
-        records = (_plan(ctx, summary) for summary in plans)
+        records = (_plan(ctx, summary) for summary in plans if summary.get("BackupPlanId"))
         out["backup_plans"] = [record for record in records if record is not None]
     settings = ctx.call(SERVICE, "DescribeRegionSettings")
     if settings is not None:
@@ -51,10 +51,11 @@ def collect_backup(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
         ]
     vaults = ctx.pages(SERVICE, "ListBackupVaults", "BackupVaultList")
     if vaults is not None:
+        vaults = [vault for vault in vaults if vault.get("BackupVaultName")]
         out["backup_vaults"] = [vault_record(ctx, vault) for vault in vaults]
         points: list[dict[str, Any]] = []
         for vault in vaults:
-            points.extend(_recovery_points(ctx, vault["BackupVaultName"]))
+            points.extend(_recovery_points(ctx, vault))
         out["backup_recovery_points"] = points
     return out
 
@@ -90,6 +91,8 @@ def _selections(ctx: UnitContext, plan_id: str) -> list[dict[str, Any]] | None:
         return None
     selections = []
     for summary in listed:
+        if not summary.get("SelectionId"):
+            return None  # a selection that cannot be read: the plan's coverage is unknown
         detail = ctx.call(
             SERVICE, "GetBackupSelection", BackupPlanId=plan_id, SelectionId=summary["SelectionId"]
         )
@@ -171,7 +174,7 @@ def selection_record(detail: dict[str, Any]) -> dict[str, Any]:
         ],
         "conditions": {
             name: [
-                {"key": item["ConditionKey"], "value": item["ConditionValue"]}
+                {"key": item.get("ConditionKey", ""), "value": item.get("ConditionValue", "")}
                 for item in conditions.get(api_name) or []
             ]
             for api_name, name in _CONDITION_LISTS
@@ -218,7 +221,9 @@ def vault_record(ctx: UnitContext, vault: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _recovery_points(ctx: UnitContext, vault_name: str) -> list[dict[str, Any]]:
+def _recovery_points(ctx: UnitContext, vault: dict[str, Any]) -> list[dict[str, Any]]:
+    vault_name = vault["BackupVaultName"]
+    vault_arn = vault.get("BackupVaultArn") or ctx.arn(SERVICE, f"backup-vault:{vault_name}")
     records = []
     for resource_type in RESOURCE_TYPES:
         points = ctx.pages(
@@ -229,8 +234,10 @@ def _recovery_points(ctx: UnitContext, vault_name: str) -> list[dict[str, Any]]:
             ByResourceType=resource_type,
         )
         for point in points or []:
-            if point.get("ResourceType") in RESOURCE_TYPES:  # the filter, checked
-                records.append(recovery_point_record(ctx, point))
+            # The filter, checked; a point names its resource (AWS always does).
+            if point.get("ResourceType") in RESOURCE_TYPES and point.get("ResourceArn"):
+                defaults = {"BackupVaultName": vault_name, "BackupVaultArn": vault_arn}
+                records.append(recovery_point_record(ctx, {**defaults, **point}))
     return records
 
 

@@ -160,7 +160,10 @@ def run(args: argparse.Namespace) -> int:
         if baseline is not None:
             normalize = redact_accounts_in if baseline.accounts_redacted else str
             report.fixed = apply_baseline(
-                report.findings, baseline, scope=report.scope, normalize=normalize
+                [*report.findings, *report.superseded],
+                baseline,
+                scope=report.scope,
+                normalize=normalize,
             )
             report.has_baseline = True
         code = exit_code(report, args.fail_on)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from scanner.demo.backup import seed_backup
 from scanner.demo.lbasg import seed_load_balancing_details
 from scanner.demo.library import seed_library_estate
 from scanner.demo.regions import PRIMARY, RECOVERY
@@ -70,6 +71,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     seed_library_estate(client, estate)  # zone-event settings: zonal shift, placement, Spot, ...
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
+    seed_backup(client, estate)
     seed_load_balancing_details(client, estate)
     return estate
 

@@ -18,6 +18,7 @@ from typing import Any
 from scanner.engine.policy import Policy
 from scanner.engine.results import Finding, PolicyStats
 from scanner.model.link.gaps import affected_dependencies, describe_failure
+from scanner.model.link.location import empty_location
 from scanner.model.resource_types import RESOURCE_TYPES
 
 ALL_REGIONS = "*"
@@ -102,4 +103,5 @@ def _finding(policy: Policy, account: str, region: str, errors: list[dict[str, A
             f"them: {'; '.join(reasons)}."
         ),
         evidence={"collection_errors": reasons},
+        location=empty_location(account, region),
     )

@@ -18,7 +18,9 @@ from scanner.engine.blind_spots import blind_spot_findings
 from scanner.engine.conditions import Context
 from scanner.engine.policy import Policy
 from scanner.engine.results import Evaluation, Finding, PolicyStats
+from scanner.engine.supersedes import mark_superseded
 from scanner.model.link.gaps import CollectionGaps, describe_failure
+from scanner.model.link.location import resource_location
 from scanner.model.link.timeparse import parse_time
 from scanner.model.linked import LinkedModel
 from scanner.model.resource_types import RESOURCE_TYPES
@@ -104,6 +106,7 @@ def evaluate(
                 counts.unknown += 1
             findings.append(_finding(policy, document, judgement))
     findings.extend(blind_spot_findings(policies, model.errors, stats))
+    mark_superseded(findings, [policy.meta for policy in policies])
     findings.sort(key=lambda finding: (finding.sort_key(), finding.resource_id, finding.message))
     return Evaluation(policies=[policy.meta for policy in policies], findings=findings, stats=stats)
 
@@ -112,6 +115,8 @@ def _finding(policy: Policy, document: dict[str, Any], judgement: Judgement) -> 
     meta = policy.meta
     label = f"{_title(meta.resource)} {document['id']}"
     evidence = dict(judgement.evidence)
+    for path in policy.evidence_paths:
+        evidence.setdefault(path.text, path.search(document))
     if judgement.status == FAIL:
         status = "open"
         message = policy.message.render(
@@ -137,6 +142,8 @@ def _finding(policy: Policy, document: dict[str, Any], judgement: Judgement) -> 
         region=document["region"],
         message=message,
         evidence=evidence,
+        location=resource_location(meta.resource, document),
+        remediation=policy.remediation.render(document, meta.parameters, fallback=meta.remediation),
     )
 
 

@@ -1,4 +1,4 @@
-"""Finding messages: Jinja2 templates rendered in an immutable sandbox.
+"""Finding messages and remediations: Jinja2 templates rendered in an immutable sandbox.
 
 A template sees only ``resource`` (the linked document) and ``params`` (the
 policy's effective parameters): no globals, no other templates, no macros, no
@@ -12,6 +12,11 @@ most :data:`MAX_WIDTH`, powers and repetitions stay small, ``replace`` may not
 grow a string past :data:`MAX_GROWN_CHARS`, every loop iteration is charged to
 a budget of :data:`MAX_LOOP_STEPS` per message, and output stops at
 :data:`MAX_RENDER_CHARS`.
+
+A remediation is the same kind of template, so its commands carry the
+resource's real names and ids. Where no resource is at hand (the policy docs,
+SARIF rule help) it renders with *placeholders*: ``{{ resource.id }}`` prints
+as ``<id>``.
 """
 
 from __future__ import annotations
@@ -182,9 +187,34 @@ def _parse(source: str) -> jinja2.nodes.Template:
     return parsed
 
 
+class Placeholder:
+    """Stands for a value only a real resource has; prints as ``<name>`` of the last key read."""
+
+    def __init__(self, name: str = "resource"):
+        self._name = name
+
+    def __getattr__(self, name: str) -> Placeholder:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Placeholder(name)
+
+    def __getitem__(self, key: object) -> Placeholder:
+        return Placeholder(key) if isinstance(key, str) else self
+
+    def __iter__(self):
+        yield self  # `join` and `first` show the placeholder once
+
+    def __len__(self) -> int:
+        return 1
+
+    def __str__(self) -> str:
+        return f"<{self._name}>"
+
+
 class MessageTemplate:
-    def __init__(self, source: str):
+    def __init__(self, source: str, *, multiline: bool = False):
         self.source = source
+        self.multiline = multiline  # remediations keep their lines and indentation
         code = _ENVIRONMENT.compile(_parse(source))
         self._template = jinja2.Template.from_code(
             _ENVIRONMENT, code, _ENVIRONMENT.make_globals(None), None
@@ -202,7 +232,12 @@ class MessageTemplate:
             return f"{fallback} (message template failed: {exc})"
         except Exception as exc:  # a template over unexpected data must not stop a scan
             return f"{fallback} (message template failed: {type(exc).__name__})"
-        text = " ".join(text.split()) or fallback
+        if self.multiline:  # keep lines and indentation; runs of blank lines become one
+            text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+            text = text.strip("\n")
+        else:
+            text = " ".join(text.split())
+        text = text or fallback
         if len(text) > MAX_MESSAGE_CHARS:
             text = text[: MAX_MESSAGE_CHARS - 1] + "…"
         return text
@@ -218,13 +253,19 @@ class MessageTemplate:
                 break
         return "".join(chunks)
 
+    def render_placeholders(self, params: dict[str, Any]) -> str:
+        """The text for no resource in particular: every resource value is a ``<placeholder>``."""
+        return self.render(Placeholder(), params, fallback=self.source.strip())  # type: ignore[arg-type]
 
-def compile_message(source: str) -> tuple[MessageTemplate | None, str | None, int]:
+
+def compile_message(
+    source: str, *, multiline: bool = False
+) -> tuple[MessageTemplate | None, str | None, int]:
     """Parse a template; return it, or an error message and the 1-based line within the template."""
     try:
         parsed = _parse(source)
         undeclared = jinja2.meta.find_undeclared_variables(parsed)
-        template = MessageTemplate(source)
+        template = MessageTemplate(source, multiline=multiline)
     except jinja2.TemplateSyntaxError as exc:  # includes unknown filters and tests
         return None, f"invalid message template: {exc.message}", exc.lineno or 1
     except RecursionError:

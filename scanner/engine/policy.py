@@ -8,7 +8,7 @@ from typing import Any
 
 from scanner.engine.conditions import Comparison, Condition, ConditionCompiler, with_dependencies
 from scanner.engine.messages import MessageTemplate, compile_message
-from scanner.engine.paths import ALL_FACTS
+from scanner.engine.paths import ALL_FACTS, CompiledPath, compile_path
 from scanner.engine.results import PolicyMeta
 from scanner.engine.schema_errors import schema_problems, validator_for
 from scanner.engine.yaml_source import SourceMap, YamlDocument
@@ -45,6 +45,8 @@ class Policy:
     violation: Condition
     scope: Condition | None
     message: MessageTemplate
+    remediation: MessageTemplate
+    evidence_paths: tuple[CompiledPath, ...]  # extra paths every finding records
     dependencies: tuple[Dependency, ...]  # what its scope and violation rest on, for docs
     declared_parameters: dict[str, dict[str, Any]]
     example: dict[str, str] | None
@@ -115,7 +117,15 @@ def compile_policy(
             base = positions.value(("message",))
             where = Location(base.path, (base.line or 1) + line - 1, base.column)
             errors.append(InputError(problem, where))
-    if errors or violation is None or message is None:
+    remediation = _template(data, "remediation", positions, errors)
+    known_type = isinstance(resource, str) and resource in RESOURCE_TYPES
+    evidence_paths = _evidence_paths(data, positions, errors) if known_type else ()
+    supersedes = data.get("supersedes")
+    if isinstance(supersedes, list) and data.get("id") in supersedes:
+        errors.append(
+            InputError("a policy cannot supersede itself", positions.value(("supersedes",)))
+        )
+    if errors or violation is None or message is None or remediation is None:
         return None, _in_file_order(errors)
     binder = _DependencyBinder(resource, compiler.path_locations, errors)
     violation = with_dependencies(violation, binder)
@@ -129,7 +139,7 @@ def compile_policy(
         resource=resource,
         description=data["description"].strip(),
         rationale=data["rationale"].strip(),
-        remediation=data["remediation"].strip(),
+        remediation=remediation.render_placeholders(effective),
         references=tuple(data.get("references", [])),
         frameworks=tuple(data.get("frameworks", [])),
         tags=tuple(data.get("tags", [])),
@@ -137,12 +147,15 @@ def compile_policy(
         source_path=Path(positions.source),
         violation_line=positions.key(("violation",)).line or 1,
         builtin=builtin,
+        supersedes=tuple(data.get("supersedes") or ()),
     )
     policy = Policy(
         meta=meta,
         violation=violation,
         scope=scope,
         message=message,
+        remediation=remediation,
+        evidence_paths=evidence_paths,
         dependencies=binder.all_dependencies(),
         declared_parameters=declared,
         example=data.get("example"),
@@ -151,6 +164,46 @@ def compile_policy(
         positions=positions,
     )
     return policy, []
+
+
+def _template(
+    data: dict[str, Any], key: str, positions: SourceMap, errors: list[InputError]
+) -> MessageTemplate | None:
+    """A remediation template, checked like a message; its errors say which field."""
+    if not isinstance(data.get(key), str):
+        return None
+    template, problem, line = compile_message(data[key], multiline=True)
+    if problem:
+        base = positions.value((key,))
+        where = Location(base.path, (base.line or 1) + line - 1, base.column)
+        errors.append(InputError(problem.replace("message template", f"{key} template"), where))
+    return template
+
+
+def _evidence_paths(
+    data: dict[str, Any], positions: SourceMap, errors: list[InputError]
+) -> tuple[CompiledPath, ...]:
+    compiled = []
+    listed = data.get("evidence")
+    for index, text in enumerate(listed if isinstance(listed, list) else []):
+        if not isinstance(text, str):
+            continue  # the schema has said what is wrong with it
+        where = positions.value(("evidence", index))
+        try:
+            path = compile_path(text)
+        except ValueError as exc:
+            errors.append(InputError(f"invalid evidence path {text!r}: {exc}", where))
+            continue
+        resource = data.get("resource")
+        for name in sorted(path.facts - {ALL_FACTS}):
+            if isinstance(resource, str) and fact(resource, name) is None:
+                known = ", ".join(fact_names(resource)) or "none"
+                problem = (
+                    f"unknown fact 'facts.{name}' for resource type '{resource}' (known: {known})"
+                )
+                errors.append(InputError(problem, where))
+        compiled.append(path)
+    return tuple(compiled)
 
 
 def _effective_parameters(

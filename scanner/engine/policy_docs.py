@@ -74,10 +74,22 @@ def _section(policy: Policy) -> list[str]:
         ]
         for name, spec in sorted(policy.declared_parameters.items()):
             lines.append(f"| `{name}` | `{spec['default']}` | {_paragraph(spec['description'])} |")
-    lines += ["", "### How to fix", "", meta.remediation.rstrip()]
+    lines += ["", "### How to fix", "", remediation_markdown(meta.remediation)]
     if meta.references:
         lines += ["", "### References", ""] + [f"- <{url}>" for url in meta.references]
     return lines
+
+
+def remediation_markdown(text: str) -> str:
+    """A remediation for Markdown: ``<placeholder>`` in prose escaped, code blocks as written.
+
+    Indented lines are code blocks, where Markdown shows ``<id>`` as is; in
+    prose a placeholder would read as an HTML tag and vanish.
+    """
+    return "\n".join(
+        line if line.startswith("    ") or not line.strip() else line.replace("<", "\\<")
+        for line in text.rstrip().splitlines()
+    )
 
 
 def _paragraph(text: str) -> str:

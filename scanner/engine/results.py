@@ -26,7 +26,7 @@ class PolicyMeta:
     resource: str  # a name from scanner.model.resource_types.RESOURCE_TYPES
     description: str
     rationale: str
-    remediation: str
+    remediation: str  # with <placeholders> where a finding has the resource's values
     references: tuple[str, ...]
     frameworks: tuple[str, ...]
     tags: tuple[str, ...]
@@ -34,6 +34,7 @@ class PolicyMeta:
     source_path: Path  # the YAML file that defined it
     violation_line: int  # 1-based line of its `violation:` key (the SARIF location)
     builtin: bool
+    supersedes: tuple[str, ...] = ()  # policies whose finding on the same resource this replaces
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Finding:
     region: str
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)  # the values the decision rested on
+    location: dict[str, Any] = field(default_factory=dict)  # scanner.model.link.location
+    remediation: str = ""  # the policy's remediation for this resource; "" for the generic one
+    superseded_by: str | None = None  # the policy whose finding on this resource replaces it
     waiver: dict[str, Any] | None = None  # the matching waiver entry, set by the waiver stage
     baseline_state: str | None = None  # "new" | "unchanged", set by the baseline stage
 
@@ -79,6 +83,7 @@ class PolicyStats:
     failed: int = 0
     unknown: int = 0
     waived: int = 0
+    superseded: int = 0  # failed, but another policy's finding on the resource replaces it
 
 
 @dataclass

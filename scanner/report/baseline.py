@@ -79,7 +79,7 @@ def apply_baseline(
     regions = set(scope.regions)
     fixed: list[FixedFinding] = []
     for identity, entry in baseline.entries.items():
-        if identity in seen or entry.get("status") == "unknown":
+        if identity in seen or entry.get("status") in ("unknown", "superseded"):
             continue
         if accounts and entry.get("account") not in accounts:
             continue

@@ -16,6 +16,7 @@ from scanner.engine.results import SEVERITIES, Evaluation, Finding, PolicyMeta, 
 from scanner.model.linked import LinkedModel
 
 STATUSES: tuple[str, ...] = ("open", "waived", "unknown")
+_GONE = frozenset({"terminated", "shutting-down", "deleting", "deleted"})  # no longer in a zone
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,13 @@ class ScanReport:
     scope: ScanScope
     policies: list[PolicyMeta]
     stats: dict[str, PolicyStats]
-    findings: list[Finding]
+    findings: list[Finding]  # every finding an output shows (not the superseded ones)
+    superseded: list[Finding] = field(default_factory=list)  # only findings.json lists these
     errors: list[dict[str, Any]] = field(default_factory=list)
     zones: list[dict[str, Any]] = field(default_factory=list)
     fleets: list[dict[str, Any]] = field(default_factory=list)
+    placed: list[dict[str, Any]] = field(default_factory=list)  # instances/volumes of no fleet
+    zone_counts: list[dict[str, Any]] = field(default_factory=list)  # every one, per zone
     warnings: list[ReportWarning] = field(default_factory=list)
     fixed: list[FixedFinding] = field(default_factory=list)
     has_baseline: bool = False
@@ -123,15 +127,25 @@ def build_scan_report(
     ``waived``, so failed/unknown/waived come from the findings themselves while
     evaluated/passed keep the engine's numbers.
     """
-    findings = sorted(evaluation.findings, key=Finding.sort_key)
+    fleets = [fleet_summary(doc) for doc in model.of_type("fleet")]
+    placed, zone_counts = placed_resources(model, fleets)
+    ordered = sorted(evaluation.findings, key=Finding.sort_key)
+    findings = [finding for finding in ordered if finding.superseded_by is None]
+    superseded = [finding for finding in ordered if finding.superseded_by is not None]
+    stats = recount_stats(evaluation, findings)
+    for finding in superseded:
+        stats.setdefault(finding.policy_id, PolicyStats()).superseded += 1
     return ScanReport(
         scope=scope_from_snapshot(model.snapshot),
         policies=sorted(evaluation.policies, key=lambda meta: meta.id),
-        stats=recount_stats(evaluation, findings),
+        stats=stats,
         findings=findings,
+        superseded=superseded,
         errors=[dict(error) for error in model.errors],
         zones=[dict(zone) for zone in model.zones],
-        fleets=[fleet_summary(doc) for doc in model.of_type("fleet")],
+        fleets=fleets,
+        placed=placed,
+        zone_counts=zone_counts,
         warnings=list(warnings or []),
         fixed=list(fixed or []),
         has_baseline=has_baseline,
@@ -165,6 +179,58 @@ def fleet_summary(doc: dict[str, Any]) -> dict[str, Any]:
         "account": doc.get("account"),
         "region": doc.get("region"),
         "zones": [dict(zone) for zone in facts.get("zones") or [] if isinstance(zone, dict)],
+        "instance_ids": list(facts.get("instance_ids") or []),
+    }
+
+
+def placed_resources(
+    model: LinkedModel, fleets: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Instances no fleet holds and volumes attached to none of its instances; counts per zone.
+
+    Only the standalone ones are kept one by one (the zone map's rows); every
+    instance and volume is counted per (account, Region, zone), so a scan of a
+    million resources keeps a few thousand counters, not a million summaries.
+    """
+    members = {
+        (fleet["account"], fleet["region"], instance)
+        for fleet in fleets
+        for instance in fleet["instance_ids"]
+    }
+    counts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    placed: list[dict[str, Any]] = []
+    for kind in ("instance", "volume"):
+        for doc in model.of_type(kind):
+            zone = (doc.get("facts") or {}).get("zone")
+            if doc.get("state") in _GONE or not isinstance(zone, dict) or not zone.get("name"):
+                continue
+            key = (doc["account"], doc["region"], str(zone["name"]))
+            entry = counts.setdefault(
+                key,
+                {"account": key[0], "region": key[1], "zone": key[2], "instance": 0, "volume": 0},
+            )
+            entry[kind] += 1
+            summary = placed_summary(kind, doc)
+            owners = [doc.get("id")] if kind == "instance" else summary["instance_ids"]
+            if not any((key[0], key[1], owner) in members for owner in owners):
+                placed.append(summary)
+    return placed, [counts[key] for key in sorted(counts)]
+
+
+def placed_summary(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """An instance or volume as the zone map shows it: where it is and what it belongs to."""
+    facts = doc.get("facts") or {}
+    tags = doc.get("tags") if isinstance(doc.get("tags"), dict) else {}
+    zone = facts.get("zone") if isinstance(facts.get("zone"), dict) else None
+    return {
+        "type": kind,
+        "id": doc.get("id"),
+        "arn": doc.get("arn"),
+        "name": tags.get("Name") or doc.get("id"),
+        "account": doc.get("account"),
+        "region": doc.get("region"),
+        "zone": dict(zone) if zone else None,
+        "instance_ids": list(facts.get("attached_instance_ids") or []) if kind == "volume" else [],
     }
 
 

@@ -17,11 +17,14 @@ FORMAT_VERSION = 1
 
 
 def finding_document(finding: Finding, remediation: str, title: str) -> dict[str, Any]:
+    """One finding; ``remediation`` is the policy's generic text, used when none was rendered."""
     return {
         "policy_id": finding.policy_id,
         "title": title,
         "severity": finding.severity,
-        "status": finding.status,
+        "status": "superseded" if finding.superseded_by else finding.status,
+        "superseded_by": finding.superseded_by,
+        "location": finding.location or None,
         "resource_id": finding.resource_id,
         "arn": finding.arn,
         "resource_type": finding.resource_type,
@@ -29,7 +32,7 @@ def finding_document(finding: Finding, remediation: str, title: str) -> dict[str
         "region": finding.region,
         "message": finding.message,
         "evidence": finding.evidence,
-        "remediation": remediation,
+        "remediation": finding.remediation or remediation,
         "baseline_state": finding.baseline_state,
         "waiver": _waiver(finding.waiver),
         "fingerprint": finding.fingerprint,
@@ -66,6 +69,7 @@ def findings_document(report: ScanReport) -> dict[str, Any]:
             "by_status": report.counts_by_status(),
             "by_severity": by_severity,
             "fixed": len(report.fixed),
+            "superseded": len(report.superseded),
         },
         "policies": [
             {
@@ -78,6 +82,7 @@ def findings_document(report: ScanReport) -> dict[str, Any]:
                 "failed": report.stats[meta.id].failed if meta.id in report.stats else 0,
                 "unknown": report.stats[meta.id].unknown if meta.id in report.stats else 0,
                 "waived": report.stats[meta.id].waived if meta.id in report.stats else 0,
+                "superseded": report.stats[meta.id].superseded if meta.id in report.stats else 0,
             }
             for meta in report.policies
         ],
@@ -89,7 +94,7 @@ def findings_document(report: ScanReport) -> dict[str, Any]:
                 if finding.policy_id in policies
                 else finding.policy_id,
             )
-            for finding in report.findings
+            for finding in [*report.findings, *report.superseded]
         ],
         "fixed": [
             {

@@ -10,7 +10,13 @@ import re
 
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import ScanReport
-from scanner.report.summary import baseline_counts, policy_lines, scope_line, worst_findings
+from scanner.report.summary import (
+    baseline_counts,
+    policy_lines,
+    scope_line,
+    superseded_note,
+    worst_findings,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")
@@ -47,6 +53,8 @@ def render_markdown(report: ScanReport, *, outcome: str | None = None, worst: in
     out.append(
         f"| **total** | **{totals['open']}** | **{totals['waived']}** | **{totals['unknown']}** |"
     )
+    if report.superseded:
+        out += ["", escape(superseded_note(report))]
     lines = policy_lines(report, limit=25)
     if lines:
         out += [

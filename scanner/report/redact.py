@@ -50,10 +50,11 @@ def _deep(value: Any, transform) -> Any:
 def _apply(report: ScanReport, transform, in_place: bool = False) -> ScanReport:
     """A copy of ``report`` (or ``report`` itself) with ``transform`` applied to every string."""
     out = report if in_place else clone_report(report)
-    for finding in out.findings:
-        for name in ("resource_id", "arn", "account", "region", "message"):
+    for finding in [*out.findings, *out.superseded]:
+        for name in ("resource_id", "arn", "account", "region", "message", "remediation"):
             setattr(finding, name, transform(getattr(finding, name)))
         finding.evidence = _deep(finding.evidence, transform)
+        finding.location = _deep(finding.location, transform)
         finding.waiver = _deep(finding.waiver, transform)
     out.fixed = [
         dataclasses.replace(
@@ -68,6 +69,8 @@ def _apply(report: ScanReport, transform, in_place: bool = False) -> ScanReport:
     out.errors = _deep(out.errors, transform)
     out.zones = _deep(out.zones, transform)
     out.fleets = _deep(out.fleets, transform)
+    out.placed = _deep(out.placed, transform)
+    out.zone_counts = _deep(out.zone_counts, transform)
     out.warnings = [dataclasses.replace(w, message=transform(w.message)) for w in out.warnings]
     out.scope = ScanScope(
         accounts=tuple(sorted(transform(a) for a in out.scope.accounts)),

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from scanner.engine.policy_docs import remediation_markdown
 from scanner.engine.results import PolicyMeta
 from scanner.resources import builtin_policies_dir
 
@@ -141,7 +142,7 @@ def help_markdown(meta: PolicyMeta) -> str:
     if meta.rationale:
         lines += ["## Why it matters", "", meta.rationale.strip(), ""]
     if meta.remediation:
-        lines += ["## How to fix", "", meta.remediation.strip(), ""]
+        lines += ["## How to fix", "", remediation_markdown(meta.remediation.strip()), ""]
     if meta.references:
         lines += ["## References", ""] + [
             f"- <{ref}>" if "://" in ref else f"- {ref}" for ref in meta.references

@@ -48,13 +48,26 @@ def policy_lines(report: ScanReport, limit: int | None = None) -> list[PolicyLin
     return lines if limit is None else lines[:limit]
 
 
-def worst_findings(report: ScanReport, limit: int = 10) -> list[Finding]:
-    """The most severe open findings (new ones first when a baseline was given)."""
+def worst_findings(report: ScanReport, limit: int = 10, per_policy: int = 2) -> list[Finding]:
+    """The most severe open findings (new ones first when a baseline was given).
+
+    At most ``per_policy`` of one policy, so twenty unprotected volumes do not
+    hide the one single-zone load balancer; the policy table counts the rest.
+    """
     open_findings = [f for f in report.findings if f.status == "open"]
     open_findings.sort(
         key=lambda f: (SEVERITY_RANK.get(f.severity, 99), f.baseline_state != "new", *f.sort_key())
     )
-    return open_findings[:limit]
+    shown: list[Finding] = []
+    taken: dict[str, int] = {}
+    for finding in open_findings:
+        if taken.get(finding.policy_id, 0) >= per_policy:
+            continue
+        taken[finding.policy_id] = taken.get(finding.policy_id, 0) + 1
+        shown.append(finding)
+        if len(shown) == limit:
+            break
+    return shown
 
 
 def scope_line(report: ScanReport) -> str:
@@ -77,3 +90,13 @@ def baseline_counts(report: ScanReport) -> dict[str, int]:
         if finding.baseline_state in counts:
             counts[finding.baseline_state] += 1
     return counts
+
+
+def superseded_note(report: ScanReport) -> str:
+    """One line on the findings no output but findings.json repeats."""
+    count = len(report.superseded)
+    noun = "finding" if count == 1 else "findings"
+    return (
+        f"{count} more {noun} superseded by a more precise policy on the same resource "
+        "(listed in findings.json)"
+    )

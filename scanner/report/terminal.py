@@ -15,7 +15,13 @@ from typing import TextIO
 
 from scanner.engine.results import SEVERITIES
 from scanner.report.context import STATUSES, ScanReport
-from scanner.report.summary import baseline_counts, policy_lines, scope_line, worst_findings
+from scanner.report.summary import (
+    baseline_counts,
+    policy_lines,
+    scope_line,
+    superseded_note,
+    worst_findings,
+)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _COLORS = {
@@ -78,6 +84,8 @@ def render_terminal(
         f"{'total':<10}"
         + "".join(f"{totals[s]:>{w}}" for s, w in zip(STATUSES, (8, 8, 9), strict=True))
     )
+    if report.superseded:
+        out.append(paint("dim", superseded_note(report)))
     lines = policy_lines(report, limit=15)
     if lines:
         out += ["", f"{'policy':<40}{'severity':<10}{'failed':>7}{'unknown':>8}{'waived':>7}"]

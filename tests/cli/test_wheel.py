@@ -75,8 +75,10 @@ def test_the_wheel_carries_policies_schemas_and_templates(installed: Installed) 
         assert f"scanner/_builtin/policies/{policy.name}" in names
     for schema in schemas_dir().glob("*.json"):
         assert f"scanner/_builtin/schemas/{schema.name}" in names
-    for template in templates_dir().iterdir():
-        assert f"scanner/report/templates/{template.name}" in names
+    for template in templates_dir().rglob("*"):
+        if template.is_file():  # partials/ too
+            relative = template.relative_to(templates_dir()).as_posix()
+            assert f"scanner/report/templates/{relative}" in names
     assert not [name for name in names if name.startswith("tests/") or "__pycache__" in name]
 
 

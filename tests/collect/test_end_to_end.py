@@ -348,3 +348,43 @@ def test_failing_services_are_recorded_and_the_rest_is_complete(
     # Retries count: a 500 is retried (2 attempts); an access denial is not.
     assert west["api_calls"]["dlm:GetLifecyclePolicies"] == 2
     assert east["api_calls"]["ec2:DescribeInstances"] == 1
+
+
+def test_aws_backup_records(collected: tuple[dict, str], estate: Estate):
+    west, east = unit_of(collected[0], WEST), unit_of(collected[0], EAST)
+    facts = estate.facts
+    plan = by_id(west, "backup_plans")[facts["backup_plan"]]
+    assert plan["name"] == "daily-ebs" and plan["tags"] == {"team": "platform"}
+    [rule] = plan["rules"]
+    assert rule["id"] == facts["backup_rule"] and rule["start_window_minutes"] == 60
+    assert rule["lifecycle"] == {"delete_after_days": 35, "move_to_cold_storage_after_days": None}
+    assert rule["copy_actions"] == [
+        {
+            "destination_vault_arn": facts["backup_vaults"][EAST],
+            "lifecycle": {"delete_after_days": 90, "move_to_cold_storage_after_days": None},
+        }
+    ]
+    selections = {s["name"]: s for s in plan["selections"]}
+    assert {name: s["id"] for name, s in selections.items()} == facts["backup_selections"]
+    assert selections["tagged-volumes"]["conditions"]["string_equals"] == [
+        {"key": "aws:ResourceTag/backup", "value": "daily"}
+    ]
+    assert selections["web-instance"]["resources"] == [facts["web_arn"]]
+    assert by_id(west, "backup_vaults")["Default"]["tags"] == {"owner": "platform"}
+    opt_in = {
+        region: unit["resources"]["backup_region_settings"][0]["resource_type_opt_in"]
+        for region, unit in ((WEST, west), (EAST, east))
+    }
+    assert (opt_in[WEST]["EC2"], opt_in[EAST]["EC2"], opt_in[EAST]["EBS"]) == (True, False, True)
+    points = {p["arn"]: p for p in west["resources"]["backup_recovery_points"]}
+    volume_point = points[facts["volume_recovery_point"]]
+    assert volume_point["resource_arn"] == facts["volume_arn"]
+    assert (volume_point["plan_id"], volume_point["rule_id"]) == (
+        facts["backup_plan"],
+        facts["backup_rule"],
+    )
+    assert volume_point["delete_at"] is not None
+    assert points[facts["image_recovery_point"]]["resource_type"] == "EC2"
+    [copy] = east["resources"]["backup_recovery_points"]
+    assert copy["arn"] == facts["copy_recovery_point"]
+    assert copy["source_vault_arn"] == facts["backup_vaults"][WEST]

@@ -99,3 +99,33 @@ def test_guard_also_stops_a_request_that_skips_before_call(moto_in_process: None
     cidrs = {vpc["CidrBlock"] for vpc in plain.describe_vpcs()["Vpcs"]}
     assert "10.9.0.0/16" not in cidrs
     assert counter.as_dict() == {}
+
+
+def test_mutating_backup_calls_are_refused_before_they_reach_moto(moto_in_process: None):
+    seeding = boto3.client("backup", region_name="us-east-1")
+    plan = seeding.create_backup_plan(
+        BackupPlan={
+            "BackupPlanName": "p",
+            "Rules": [{"RuleName": "r", "TargetBackupVaultName": "Default"}],
+        }
+    )["BackupPlanId"]
+    client, counter = collector_client("backup")
+    with pytest.raises(ReadOnlyViolation, match="backup:CreateBackupSelection"):
+        client.create_backup_selection(
+            BackupPlanId=plan,
+            BackupSelection={
+                "SelectionName": "everything",
+                "IamRoleArn": "arn:aws:iam::123456789012:role/backup",
+                "Resources": ["*"],
+            },
+        )
+    with pytest.raises(ReadOnlyViolation, match="backup:DeleteBackupPlan"):
+        client.delete_backup_plan(BackupPlanId=plan)
+    with pytest.raises(ReadOnlyViolation, match="backup:UpdateRegionSettings"):
+        client.update_region_settings(ResourceTypeOptInPreference={"EBS": False})
+    assert counter.as_dict() == {}
+    assert seeding.list_backup_selections(BackupPlanId=plan)["BackupSelectionsList"] == []
+    assert [p["BackupPlanId"] for p in seeding.list_backup_plans()["BackupPlansList"]] == [plan]
+    # The same client still reads.
+    assert client.get_backup_plan(BackupPlanId=plan)["BackupPlanId"] == plan
+    assert counter.as_dict() == {"backup:GetBackupPlan": 1}

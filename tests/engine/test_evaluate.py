@@ -116,6 +116,7 @@ def test_statistics_count_in_scope_resources() -> None:
         "failed": 0,
         "unknown": 2,
         "waived": 0,
+        "superseded": 0,
     }
     assert dataclasses.asdict(result.stats["volume-no-recent-snapshot"]) == {
         "evaluated": 2,
@@ -123,6 +124,7 @@ def test_statistics_count_in_scope_resources() -> None:
         "failed": 1,
         "unknown": 0,
         "waived": 0,
+        "superseded": 0,
     }
     assert [m.id for m in result.policies] == ["volume-no-dlm-policy", "volume-no-recent-snapshot"]
 

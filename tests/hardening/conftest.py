@@ -12,7 +12,7 @@ from scanner.engine.fragments import expand_fragment
 from scanner.model.snapshot import dump_snapshot
 
 # The browser fixtures live with the report tests; hostile-data tests reuse them.
-from tests.report.conftest import browser_context, open_report  # noqa: F401
+from tests.report.conftest import browser_context, chromium, open_report  # noqa: F401
 
 CORPUS = Path(__file__).parent / "corpus"
 

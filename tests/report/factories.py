@@ -28,13 +28,15 @@ def policy(
     builtin: bool = True,
     source_path: Path | None = None,
     violation_line: int = 12,
+    description: str | None = None,
 ) -> PolicyMeta:
     return PolicyMeta(
         id=policy_id,
         title=title or f"{policy_id.replace('-', ' ').capitalize()} check",
         severity=severity,
         resource=resource,
-        description=f"Checks {policy_id} so that a zone failure does not take the workload down.",
+        description=description
+        or f"Checks {policy_id} so that a zone failure does not take the workload down.",
         rationale="A single Availability Zone can fail; a fleet in one zone fails with it.",
         remediation="aws autoscaling update-auto-scaling-group --auto-scaling-group-name NAME "
         "--vpc-zone-identifier subnet-a,subnet-b",
@@ -66,6 +68,8 @@ def finding(
     region: str = "us-east-1",
     message: str | None = None,
     evidence: dict[str, Any] | None = None,
+    zones: tuple[tuple[str, str], ...] = (("us-east-1a", "use1-az1"),),
+    tags: dict[str, str] | None = None,
 ) -> Finding:
     return Finding(
         policy_id=meta.id,
@@ -79,6 +83,17 @@ def finding(
         message=message
         or f"Auto Scaling group {resource_id} runs in 1 zone; the policy wants at least 2.",
         evidence=evidence if evidence is not None else {"zones": ["us-east-1a"], "min_zones": 2},
+        location={
+            "account": account,
+            "region": region,
+            "zones": [
+                {"name": name, "id": zone_id, "type": "availability-zone"}
+                for name, zone_id in zones
+            ],
+            "subnet_ids": [f"subnet-{resource_id}"] if zones else [],
+            "name": resource_id,
+            "tags": dict(tags or {}),
+        },
     )
 
 
@@ -207,13 +222,29 @@ def sample_report(**kwargs) -> ScanReport:
     med = policy("elb-cross-zone", severity="medium", resource="load_balancer", violation_line=20)
     low = policy("ami-cross-region-copy", severity="low", resource="image", violation_line=7)
     findings = [
-        finding(crit, "web"),
-        finding(crit, "batch", region="us-east-1"),
-        finding(med, "api-lb", message="Load balancer api-lb has cross-zone load balancing off."),
+        finding(crit, "web", tags={"Team": "web", "Env": "prod"}),
+        finding(crit, "batch", region="us-east-1", zones=(("us-east-1b", "use1-az2"),)),
         finding(
-            low, "ami-1", status="unknown", message="EC2 DescribeImages failed: data is unknown."
+            med,
+            "api-lb",
+            message="Load balancer api-lb has cross-zone load balancing off.",
+            zones=(("us-east-1a", "use1-az1"), ("us-east-1b", "use1-az2")),
+            tags={"Team": "api"},
         ),
-        finding(crit, "tagged", evidence={"tags": {"Name": XSS}}),
+        finding(
+            low,
+            "ami-1",
+            status="unknown",
+            message="EC2 DescribeImages failed: data is unknown.",
+            zones=(),
+        ),
+        finding(
+            crit,
+            "tagged",
+            evidence={"tags": {"Name": XSS}},
+            zones=(("us-east-1-bos-1a", "use1-bos1-az1"),),
+            tags={"Name": XSS, "Team": "edge"},
+        ),
     ]
     zones = us_east_1_zones()
     fleets = [

@@ -43,6 +43,7 @@ def build_fleets(
                 asg["id"],
                 asg["facts"]["zones"],
                 members,
+                asg.get("subnet_ids") or [],
             )
         )
     for clb in index.of_type("classic_load_balancer"):
@@ -53,6 +54,7 @@ def build_fleets(
             clb["id"],
             clb["facts"]["zones"],
             sorted(set(clb.get("instance_ids", []))),
+            clb.get("subnet_ids") or [],
         )
         fleet["facts"].update(
             {"cross_zone": clb["facts"]["cross_zone"], "load_balancer_type": "classic"}
@@ -67,6 +69,7 @@ def build_fleets(
             lb["name"],
             lb["facts"]["zones"],
             _registered_instances(lb, index),
+            [entry.get("subnet_id") for entry in lb.get("zones", [])],
         )
         fleet["title"] = (
             f"{_LOAD_BALANCER_TITLES.get(lb.get('type'), 'Load balancer')} {lb['name']}"
@@ -91,6 +94,7 @@ def _fleet(
     name: str,
     fleet_zones: list[dict[str, Any]],
     members: list[str],
+    subnet_ids: list[str | None],
 ) -> Document:
     return {
         "id": fleet_id,
@@ -101,6 +105,7 @@ def _fleet(
         "kind": kind,
         "name": name,
         "title": f"{_KIND_TITLES.get(kind, kind)} {name}",  # for messages: "Auto Scaling group web"
+        "subnet_ids": sorted({subnet for subnet in subnet_ids if subnet}),
         "facts": {
             **zone_facts([dict(zone) for zone in fleet_zones]),
             **local_zone_facts(fleet_zones),
@@ -154,6 +159,7 @@ def _tag_fleets(
                 f"{key}={value}",
                 fleet_zones,
                 sorted(m["id"] for m in members),
+                [m.get("subnet_id") for m in members],
             )
         )
     return fleets
