@@ -144,8 +144,55 @@ def _group_record(
         image_ids=sorted(image_ids),
         status=group.get("Status"),
         created_time=iso_utc(group.get("CreatedTime")),
+        launch_template_market_type=_market_type(group, versions),
+        **_zone_resilience(group),
     )
     return record
+
+
+def _market_type(group: dict[str, Any], versions: TemplateVersions) -> str | None:
+    """What the group's own launch template buys: "spot" or "on-demand"; null if unread.
+
+    Only a group without a mixed instances policy launches with its template's
+    market options; a mixed policy sets the Spot share itself.
+    """
+    if not group.get("LaunchTemplate") or "MixedInstancesPolicy" in group:
+        return None
+    version = versions.resolve(TemplateRef.from_spec(group["LaunchTemplate"]))
+    if version is None:
+        return None
+    return version.get("market_type") or "on-demand"
+
+
+def _zone_resilience(group: dict[str, Any]) -> dict[str, Any]:
+    """Zone distribution strategy, zone impairment policy and the mixed policy's Spot split."""
+    distribution = group.get("AvailabilityZoneDistribution") or {}
+    impairment = group.get("AvailabilityZoneImpairmentPolicy")
+    split = (group.get("MixedInstancesPolicy") or {}).get("InstancesDistribution")
+    return {
+        "capacity_distribution_strategy": distribution.get("CapacityDistributionStrategy"),
+        "zone_impairment_policy": (
+            {
+                "zonal_shift_enabled": impairment.get("ZonalShiftEnabled"),
+                "impaired_zone_health_check_behavior": impairment.get(
+                    "ImpairedZoneHealthCheckBehavior"
+                ),
+            }
+            if impairment is not None
+            else None
+        ),
+        "instances_distribution": (
+            {
+                "on_demand_base_capacity": split.get("OnDemandBaseCapacity"),
+                "on_demand_percentage_above_base_capacity": split.get(
+                    "OnDemandPercentageAboveBaseCapacity"
+                ),
+                "spot_allocation_strategy": split.get("SpotAllocationStrategy"),
+            }
+            if split is not None
+            else None
+        ),
+    }
 
 
 def _instance(instance: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """EC2: zones (Availability, Local and Wavelength Zones), instances, subnets, volumes,
-self-owned snapshots and AMIs of one Region.
+self-owned snapshots and AMIs of one Region, and the placement groups instances use.
 
 Each listing is one paginated call at the API's largest page size, narrowed
 server-side where EC2 allows (``OwnerIds=['self']``, ``Owners=['self']``, no
@@ -14,6 +14,7 @@ from typing import Any
 
 from scanner.collect.context import UnitContext
 from scanner.collect.normalize import iso_utc, tags_to_dict
+from scanner.collect.placement_groups import collect_placement_groups
 
 LIVE_INSTANCE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
 
@@ -86,6 +87,9 @@ def collect_ec2(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
         records = collect(ctx)
         if records is not None:
             resources[key] = records
+    groups = collect_placement_groups(ctx, resources.get("instances"))
+    if groups is not None:
+        resources["placement_groups"] = groups
     return resources
 
 
@@ -124,6 +128,9 @@ def _instances(ctx: UnitContext) -> list[dict[str, Any]] | None:
                 ],
                 lifecycle=instance.get("InstanceLifecycle") or "normal",
                 launch_time=iso_utc(instance.get("LaunchTime")),
+                # "default" or "disabled"; null when AWS does not say (older API answers).
+                auto_recovery=(instance.get("MaintenanceOptions") or {}).get("AutoRecovery"),
+                placement_group_name=instance.get("Placement", {}).get("GroupName") or None,
             )
             records.append(record)
     return records

@@ -1,8 +1,9 @@
-"""Classic Load Balancers: zones, subnets, registered instances, cross-zone setting, tags.
+"""Classic Load Balancers: zones, subnets, registered instances, cross-zone and connection
+draining settings, tags.
 
 Tags come in batches of 20 names (the API's limit). The cross-zone setting has
 no batched form: ``DescribeLoadBalancerAttributes`` is one call per load
-balancer, unavoidably.
+balancer, unavoidably; it answers both settings.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def collect_elb(ctx: UnitContext) -> dict[str, list[dict[str, Any]]]:
             scheme=balancer.get("Scheme"),
             dns_name=balancer.get("DNSName"),
             instance_ids=[i["InstanceId"] for i in balancer.get("Instances", [])],
-            cross_zone=_cross_zone(ctx, name, record["arn"]),
             created_time=iso_utc(balancer.get("CreatedTime")),
+            **_attributes(ctx, name, record["arn"]),
         )
         records.append(record)
     return {"classic_load_balancers": records}
@@ -49,12 +50,20 @@ def _tags(ctx: UnitContext, names: list[str]) -> dict[str, dict[str, str]]:
     return tags
 
 
-def _cross_zone(ctx: UnitContext, name: str, arn: str) -> bool | None:
-    # Per load balancer: the API has no batched form. None (unknown) if the call failed.
+def _attributes(ctx: UnitContext, name: str, arn: str) -> dict[str, Any]:
+    """Cross-zone and connection draining settings; None (unknown) where the call failed."""
+    # Per load balancer: the API has no batched form.
     response = ctx.call(
         "elb", "DescribeLoadBalancerAttributes", resource=arn, LoadBalancerName=name
     )
-    if response is None:
-        return None
-    setting = response.get("LoadBalancerAttributes", {}).get("CrossZoneLoadBalancing")
-    return None if setting is None else bool(setting.get("Enabled"))
+    attributes = (response or {}).get("LoadBalancerAttributes", {})
+    cross_zone = attributes.get("CrossZoneLoadBalancing")
+    draining = attributes.get("ConnectionDraining")
+    return {
+        "cross_zone": None if cross_zone is None else bool(cross_zone.get("Enabled")),
+        "connection_draining": (
+            None
+            if draining is None
+            else {"enabled": bool(draining.get("Enabled")), "timeout": draining.get("Timeout")}
+        ),
+    }

@@ -134,5 +134,9 @@ def _record(ctx: UnitContext, version: dict[str, Any]) -> dict[str, Any]:
         is_default=version.get("DefaultVersion"),
         is_latest=None,
         image_id=version.get("LaunchTemplateData", {}).get("ImageId"),
+        # "spot" when the version requests Spot Instances; null for On-Demand.
+        market_type=(version.get("LaunchTemplateData", {}).get("InstanceMarketOptions") or {}).get(
+            "MarketType"
+        ),
     )
     return record

@@ -21,6 +21,7 @@ PAGE_SIZES: dict[str, tuple[str, int]] = {
     "elbv2:DescribeLoadBalancers": ("PageSize", 400),
     "elbv2:DescribeTargetGroups": ("PageSize", 400),
     "organizations:ListAccounts": ("MaxResults", 20),
+    "arc-zonal-shift:ListManagedResources": ("maxResults", 100),
     "backup:ListBackupPlans": ("MaxResults", 1000),
     "backup:ListBackupSelections": ("MaxResults", 1000),
     "backup:ListBackupVaults": ("MaxResults", 1000),

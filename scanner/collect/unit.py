@@ -22,6 +22,7 @@ from scanner.collect.elb import collect_elb
 from scanner.collect.elbv2 import collect_elbv2
 from scanner.collect.normalize import now_utc
 from scanner.collect.readonly import ReadOnlyViolation
+from scanner.collect.zonal_shift import collect_zonal_shift
 
 log = logging.getLogger("stormproof.collect")
 
@@ -32,6 +33,7 @@ STEPS: tuple[tuple[str, Callable[[UnitContext], dict[str, list[dict[str, Any]]]]
     ("elb", collect_elb),
     ("elbv2", collect_elbv2),
     ("dlm", collect_dlm),
+    ("arc-zonal-shift", collect_zonal_shift),
     ("backup", collect_backup),
 )
 

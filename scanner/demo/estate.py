@@ -38,6 +38,7 @@ from typing import Any
 
 from scanner.demo.backup import seed_backup
 from scanner.demo.lbasg import seed_load_balancing_details
+from scanner.demo.library import seed_library_estate
 from scanner.demo.protect import EDGE_LOCAL_TAG, seed_protection
 from scanner.demo.regions import PRIMARY, RECOVERY
 from scanner.demo.scenarios import seed_scenario_cases
@@ -71,6 +72,7 @@ def seed_demo_estate(client: ClientFor, dlm: DlmStandIn) -> Estate:
     """Seed both Regions and DLM; returns what was made (``facts`` names the key resources)."""
     estate = Estate()
     _seed_primary(client, estate)
+    seed_library_estate(client, estate)  # zone-event settings: zonal shift, placement, Spot, ...
     _seed_recovery(client, estate)
     _seed_dlm(dlm, estate)
     seed_backup(client, estate)

@@ -380,6 +380,22 @@ def _dlm_policy(ctx: _Context, r: Record) -> Record:
     return ctx.base(r)
 
 
+def _placement_group(ctx: _Context, r: Record) -> Record:
+    r.setdefault("arn", ctx.arn("ec2", f"placement-group/{r['id']}"))
+    r.setdefault("strategy", "cluster")
+    r.setdefault("state", "available")
+    return ctx.base(r)
+
+
+def _zonal_shift_resource(ctx: _Context, r: Record) -> Record:
+    r.setdefault("arn", ctx.arn("elasticloadbalancing", r["id"]))
+    short = "".join(part[0] for part in ctx.region.split("-")[:-1]) + ctx.region.rsplit("-")[-1]
+    r.setdefault("zones", [f"{short}-az1", f"{short}-az2"])  # ARC lists zone ids
+    r.setdefault("autoshift_status", "DISABLED")
+    r.setdefault("practice_run_status", "DISABLED")
+    return ctx.base(r)
+
+
 _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "instances": _instance,
     "subnets": _subnet,
@@ -393,5 +409,7 @@ _EXPANDERS: dict[str, Callable[[_Context, Record], Record]] = {
     "load_balancers": _load_balancer,
     "target_groups": _target_group,
     "dlm_policies": _dlm_policy,
+    "placement_groups": _placement_group,
+    "zonal_shift_resources": _zonal_shift_resource,
     **BACKUP_EXPANDERS,
 }

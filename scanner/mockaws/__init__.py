@@ -20,6 +20,11 @@ What it lacks is filled here, deliberately and documented (``docs/testing.md``):
 - :func:`backdate`: an old snapshot, AMI, volume or instance (moto makes everything "now").
 - :func:`balance_group_instances`: an Auto Scaling group's instances spread over its
   zones, as AWS does (moto launches them all in one subnet).
+- :func:`set_instance_options`, :func:`set_group_zone_policies`: instance AutoRecovery and
+  placement group, Auto Scaling zone distribution and impairment policy (moto drops them).
+- :func:`add_placement_group`: ``DescribePlacementGroups``, which moto does not serve.
+- ARC zonal shift's ``ListManagedResources``, served wherever moto answers (installed on
+  import), derived from moto's state; :func:`set_zonal_autoshift` configures autoshift.
 - :func:`enforce_role_trust`: AssumeRole refused unless the role exists and trusts the
   caller, as AWS does (moto lets anyone assume any role ARN).
 - :func:`report_unused_targets`: targets in a zone their load balancer is not enabled
@@ -43,10 +48,14 @@ from scanner.mockaws.dlm import DlmStandIn
 from scanner.mockaws.faults import InjectedFaults, deny_service, inject_errors, quick_retries
 from scanner.mockaws.impostor import ImpostorEndpoint
 from scanner.mockaws.placement import balance_group_instances
+from scanner.mockaws.placement_groups import add_placement_group
 from scanner.mockaws.provenance import mark_image_copy, mark_snapshot_copy
 from scanner.mockaws.slow import HangingEndpoint
 from scanner.mockaws.trust import enforce_role_trust
+from scanner.mockaws.zonal_shift import install as _install_zonal_shift
+from scanner.mockaws.zonal_shift import set_zonal_autoshift
 from scanner.mockaws.zone_ids import map_zone_ids
+from scanner.mockaws.zone_settings import set_group_zone_policies, set_instance_options
 from scanner.mockaws.zones import DEFAULT_ZONES, ExtraZone, ZonePatch, add_local_zones
 
 __all__ = [
@@ -59,6 +68,7 @@ __all__ = [
     "InjectedFaults",
     "ZonePatch",
     "add_local_zones",
+    "add_placement_group",
     "add_recovery_point",
     "attach_traffic_source",
     "backdate",
@@ -72,5 +82,10 @@ __all__ = [
     "mark_snapshot_copy",
     "quick_retries",
     "report_unused_targets",
+    "set_group_zone_policies",
+    "set_instance_options",
     "set_region_settings",
+    "set_zonal_autoshift",
 ]
+
+_install_zonal_shift()

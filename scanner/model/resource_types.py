@@ -55,6 +55,13 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
         ResourceType(
             "dlm_policy", "dlm_policies", "dlm", "DLM lifecycle policy", "DLM lifecycle policies"
         ),
+        ResourceType("placement_group", "placement_groups", "ec2", "Placement group"),
+        ResourceType(
+            "zonal_shift_resource",
+            "zonal_shift_resources",
+            "arc-zonal-shift",
+            "ARC zonal shift resource",
+        ),
         ResourceType("backup_plan", "backup_plans", "backup", "AWS Backup plan"),
         ResourceType("backup_vault", "backup_vaults", "backup", "AWS Backup vault"),
         ResourceType(

@@ -188,7 +188,10 @@ def test_the_estate_tells_compliant_from_non_compliant(demo: DemoRun) -> None:
     assert demo.failed("local-zone-failover-to-parent") == {"asg/shop-edge"}  # not shop-stream
     assert demo.failed("local-zone-no-failover") == {"tag/Service=game-session"}
     # game-session lives in one Local Zone: local-zone-no-failover says so, once.
-    assert demo.failed("fleet-single-az") == {"tag/Service=ingest"}
+    assert demo.failed("fleet-single-az") == {
+        "tag/Service=ingest",
+        "tag/Service=render",  # a cluster placement group is one zone
+    }
     superseded = [f for f in demo.findings()["findings"] if f["status"] == "superseded"]
     assert [(f["policy_id"], f["resource_id"], f["superseded_by"]) for f in superseded] == [
         ("fleet-single-az", "tag/Service=game-session", "local-zone-no-failover")
@@ -230,6 +233,41 @@ def _plan_id_named(demo: DemoRun, name: str) -> str:
         if record["name"] == name
     ]
     return plan
+
+
+def test_the_zone_event_settings_tell_compliant_from_non_compliant(demo: DemoRun) -> None:
+    assert demo.failed("asg-zonal-shift-disabled") == {
+        "shop-api",
+        "shop-edge",
+        "shop-stream",
+        "spot-workers",
+        "quorum",
+        "queue-workers",
+    }  # not shop-web (enabled) or batch-workers (one zone)
+    alb_and_nlb = {name.split("/")[1] for name in demo.failed("elbv2-zonal-shift-disabled")}
+    assert alb_and_nlb == {"shop-api", "ingest"}  # not shop-web (enabled) or metrics (one zone)
+    assert demo.failed("asg-balanced-only-distribution") == {"quorum"}
+    assert demo.failed("asg-zone-imbalance") == {"queue-workers"}
+    assert demo.failed("asg-capacity-rebalance-off") == {"spot-workers"}
+    assert demo.failed("elb-connection-draining-disabled") == {"legacy-admin"}
+    assert len(demo.failed("instance-cluster-placement-group")) == 2
+    assert len(demo.failed("instance-auto-recovery-disabled")) == 1
+    (alb,) = demo.failed("zonal-autoshift-disabled")  # the web group is under autoshift
+    assert alb.startswith("loadbalancer/app/shop-web/")
+    standalone = {_instance_name(demo, i) for i in demo.failed("instance-standalone")}
+    assert {"orders-db", "reporting-db", "ledger-db"} <= standalone
+
+
+def _instance_name(demo: DemoRun, instance_id: str) -> str | None:
+    with gzip.open(demo.output / "snapshot.json.gz", "rt", encoding="utf-8") as handle:
+        snapshot = json.load(handle)
+    (record,) = [
+        record
+        for unit in snapshot["units"]
+        for record in unit["resources"]["instances"]
+        if record["id"] == instance_id
+    ]
+    return record["tags"].get("Name")
 
 
 def _volume_named(demo: DemoRun, name: str) -> str:

@@ -72,6 +72,7 @@ def test_permissions_says_which_managed_policies_suffice() -> None:
     assert security_audit_gaps == {
         "dlm:GetLifecyclePolicies",
         "dlm:GetLifecyclePolicy",
+        "arc-zonal-shift:ListManagedResources",
         "backup:ListBackupPlans",
         "backup:GetBackupPlan",
         "backup:ListBackupSelections",

@@ -12,7 +12,13 @@ and fixed; the demo's richer estate lives in ``scanner.demo.estate``.
 from __future__ import annotations
 
 from scanner.collect.normalize import arn_resource
-from scanner.mockaws import DlmStandIn, add_recovery_point, set_region_settings
+from scanner.mockaws import (
+    DlmStandIn,
+    add_placement_group,
+    add_recovery_point,
+    set_instance_options,
+    set_region_settings,
+)
 from scanner.mockaws.estate import (
     ClientFor,
     Estate,
@@ -70,6 +76,10 @@ def _seed_west(client: ClientFor, estate: Estate) -> None:
     estate.facts.update(web_instance=web, edge_instance=edge)
     for instance in (web, edge):
         estate.add(WEST, "instances", instance)
+    # The web host runs in a cluster placement group with automatic recovery off.
+    add_placement_group("web-cluster", "cluster", region=WEST)
+    set_instance_options(web, region=WEST, placement_group="web-cluster", auto_recovery="disabled")
+    estate.add(WEST, "placement_groups", "web-cluster")
 
     data = ec2.create_volume(
         AvailabilityZone="us-west-2a",
@@ -362,12 +372,15 @@ def expected_api_calls(estate: Estate, region: str) -> dict[str, int]:
         "elbv2:DescribeLoadBalancers": 1,
         "elbv2:DescribeTargetGroups": 1,
         "dlm:GetLifecyclePolicies": 1,
+        "arc-zonal-shift:ListManagedResources": 1,
         # One call per item: no batched form exists.
         "elb:DescribeLoadBalancerAttributes": classic,
         "elbv2:DescribeLoadBalancerAttributes": load_balancers,
         "elbv2:DescribeTargetGroupAttributes": target_groups,
         "elbv2:DescribeTargetHealth": target_groups,
         "dlm:GetLifecyclePolicy": count(region, "dlm_policies"),
+        # Once per unit, and only where an instance runs in a placement group.
+        "ec2:DescribePlacementGroups": 1 if count(region, "placement_groups") else 0,
         # Batched 20 per call.
         "elb:DescribeTags": -(-classic // 20),
         "elbv2:DescribeTags": -(-(load_balancers + target_groups) // 20),

@@ -137,6 +137,8 @@ def test_ec2_records_carry_the_documented_fields(collected: tuple[dict, str], es
     west, east = unit_of(collected[0], WEST), unit_of(collected[0], EAST)
     facts = estate.facts
     web = by_id(west, "instances")[facts["web_instance"]]
+    assert (web["placement_group_name"], web["auto_recovery"]) == ("web-cluster", "disabled")
+    assert by_id(west, "placement_groups")["web-cluster"]["strategy"] == "cluster"
     assert web["zone"] == "us-west-2a"
     assert web["subnet_id"] == facts["west_subnets"]["us-west-2a"]
     assert web["image_id"] == facts["west_image"] and web["vpc_id"].startswith("vpc-")

@@ -265,6 +265,7 @@ def test_errors_wider_than_a_unit_reach_every_unit_they_cover() -> None:
                 "snapshot",
                 "image",
                 "launch_template_version",
+                "placement_group",
                 "zone",
             ),
         ),

@@ -42,6 +42,16 @@ EXPECTED = {
         {"max_age_days": 7, "min_age_hours": 24, "include_asg_volumes": False},
     ),
     "recovery-objective-not-met": ("high", {}),
+    "elbv2-zonal-shift-disabled": ("medium", {}),
+    "asg-zonal-shift-disabled": ("medium", {}),
+    "asg-balanced-only-distribution": ("low", {}),
+    "asg-zone-imbalance": ("low", {"max_imbalance": 1}),
+    "asg-capacity-rebalance-off": ("medium", {}),
+    "instance-standalone": ("medium", {"exempt_tag_keys": []}),
+    "instance-auto-recovery-disabled": ("medium", {}),
+    "instance-cluster-placement-group": ("medium", {}),
+    "elb-connection-draining-disabled": ("low", {}),
+    "zonal-autoshift-disabled": ("low", {}),
 }
 ZONE_POLICIES = [
     "asg-single-az",

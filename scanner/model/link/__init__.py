@@ -16,11 +16,13 @@ from scanner.model.link.copies import link_copies
 from scanner.model.link.dlm import link_dlm_policies
 from scanner.model.link.fleets import DEFAULT_FLEET_TAG_KEYS, build_fleets
 from scanner.model.link.index import Index, documents_from_snapshot
+from scanner.model.link.membership import link_membership
 from scanner.model.link.placement import link_placement
 from scanner.model.link.protection import link_protection
 from scanner.model.link.recovery_points import RecoveryPoints
 from scanner.model.link.timeparse import parse_time
 from scanner.model.link.usage import link_usage
+from scanner.model.link.zone_resilience import link_zone_resilience
 from scanner.model.link.zones import ZoneCatalog
 from scanner.model.linked import LinkedModel
 
@@ -55,7 +57,9 @@ def link_snapshot(
     recovery_points = RecoveryPoints(index)
     link_copies(index, recovery_points, parse_time(snapshot.get("finished_at")))
     missing += link_protection(index, recovery_points)
+    link_zone_resilience(index)
     resources["fleet"] = build_fleets(index, zones, tuple(fleet_tag_keys))
+    link_membership(index, resources["fleet"])
     for documents in resources.values():
         documents.sort(key=_DOCUMENT_ORDER)
     return LinkedModel(

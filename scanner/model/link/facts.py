@@ -103,6 +103,28 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ),
         Fact("ebs_backed", (), "whether its root device is EBS"),
         Fact("protection", _PROTECTION_DEPS, _PROTECTION, _PROTECTION_PARTS),
+        Fact(
+            "fleet_ids",
+            _deps(
+                "instance",
+                "auto_scaling_group",
+                "classic_load_balancer",
+                "load_balancer",
+                "target_group",
+            ),
+            "the fleets it belongs to (Auto Scaling group, load balancer, tag fleet), sorted",
+        ),
+        Fact(
+            "placement_strategy",
+            _deps("placement_group"),
+            "strategy of its placement group (cluster, spread, partition, precision-time), "
+            "or null when it is in none",
+        ),
+        Fact(
+            "placement_group_size",
+            _deps("instance"),
+            "running instances of the snapshot in its placement group; 0 when in none",
+        ),
     ),
     "subnet": (Fact("zone", _deps(ZONE), f"its zone: {_ZONE_OBJECT}"),),
     "volume": (
@@ -204,6 +226,34 @@ FACTS: dict[str, tuple[Fact, ...]] = {
         ),
         Fact("vpc_lattice_attached", (), "attached to a VPC Lattice target group"),
         Fact("health_check_types", (), "its health check types (HealthCheckType split on commas)"),
+        Fact(
+            "zonal_shift_enabled",
+            (),
+            "its zone impairment policy enables ARC zonal shift; null for a snapshot that did "
+            "not record the policy",
+        ),
+        Fact(
+            "zone_distribution_strategy",
+            (),
+            "balanced-best-effort or balanced-only (AWS's default balanced-best-effort when unset)",
+        ),
+        Fact(
+            "uses_spot",
+            _deps("launch_template_version"),
+            "it launches Spot Instances: its mixed instances policy leaves capacity above the "
+            "On-Demand base to Spot, or its launch template version requests Spot; null when "
+            "that version was not read",
+        ),
+        Fact(
+            "instance_zone_counts",
+            _deps("subnet"),
+            "InService instances per configured zone, zones without any included as 0",
+        ),
+        Fact(
+            "zone_imbalance",
+            _deps("subnet"),
+            "InService instances in its fullest zone minus those in its emptiest",
+        ),
     ),
     "launch_configuration": (),
     "classic_load_balancer": (
@@ -212,6 +262,11 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "cross_zone",
             _deps(CLASSIC_ATTRIBUTES),
             "cross-zone load balancing as configured; null if unknown",
+        ),
+        Fact(
+            "connection_draining_enabled",
+            _deps(CLASSIC_ATTRIBUTES),
+            "connection draining is on; null if its attributes could not be read",
         ),
     ),
     "load_balancer": (
@@ -234,6 +289,12 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "cross_zone_off_target_groups",
             _deps(TARGET_GROUP_ATTRIBUTES, LOAD_BALANCER_ATTRIBUTES),
             "names of its target groups whose traffic gets no cross-zone load balancing",
+        ),
+        Fact(
+            "zonal_shift_enabled",
+            _deps(LOAD_BALANCER_ATTRIBUTES),
+            "ARC zonal shift integration (zonal_shift.config.enabled, off by default) for an ALB "
+            "or NLB; null for a Gateway Load Balancer or when its attributes could not be read",
         ),
     ),
     "target_group": (
@@ -287,6 +348,8 @@ FACTS: dict[str, tuple[Fact, ...]] = {
             "a default policy's targets), its own Region excluded",
         ),
     ),
+    "placement_group": (),
+    "zonal_shift_resource": (),
     # AWS Backup records: observations that the protection fact of volumes and instances reads.
     "backup_plan": (
         Fact(

@@ -40,6 +40,7 @@ _OPERATION_TYPES: dict[tuple[str, str], tuple[str, ...]] = {
     ("ec2", "DescribeImages"): ("image",),
     ("ec2", "DescribeLaunchTemplates"): ("launch_template_version",),
     ("ec2", "DescribeLaunchTemplateVersions"): ("launch_template_version",),
+    ("ec2", "DescribePlacementGroups"): ("placement_group",),
     ("autoscaling", "DescribeAutoScalingGroups"): ("auto_scaling_group",),
     ("autoscaling", "DescribeLaunchConfigurations"): ("launch_configuration",),
     ("elbv2", "DescribeTargetGroups"): ("target_group",),

@@ -46,9 +46,13 @@ class Index:
         self._types = dict(resources)  # the lists as they are now, whatever is added later
         self._by_id: dict[str, dict[tuple[str, str, str], Document]] = {}
         self._by_unit: dict[str, dict[tuple[str, str], list[Document]]] = {}
-        self._by_arn: dict[str, Document] = {
-            document["arn"]: document for documents in resources.values() for document in documents
-        }
+        # Some records describe another resource under its own ARN (ARC zonal shift's managed
+        # resources, AWS Backup's protected resources): the resource itself, in registry order
+        # first, keeps the ARN.
+        self._by_arn: dict[str, Document] = {}
+        for documents in resources.values():
+            for document in documents:
+                self._by_arn.setdefault(document["arn"], document)
 
     def get(self, type_name: str, account: str, region: str, resource_id: str) -> Document | None:
         table = self._by_id.get(type_name)
