@@ -90,7 +90,14 @@ def test_an_interrupt_mid_collection_exits_130_and_leaves_nothing(
         )
     assert rerun.returncode in (ExitCode.CLEAN, ExitCode.FINDINGS), rerun.stderr
     expected = (
-        ["findings.json", "report.html", "results.sarif", "snapshot.json.gz", "summary.md"]
+        [
+            "findings.json",
+            "report.html",
+            "results.sarif",
+            "scenarios.json",
+            "snapshot.json.gz",
+            "summary.md",
+        ]
         if kind == "scan"
         else ["snapshot.json.gz"]
     )

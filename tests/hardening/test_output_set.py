@@ -18,7 +18,7 @@ from scanner.errors import ExitCode
 from scanner.model.snapshot import dump_snapshot
 from scanner.report import writer
 
-REPORTS = ["findings.json", "report.html", "results.sarif", "summary.md"]
+REPORTS = ["findings.json", "report.html", "results.sarif", "scenarios.json", "summary.md"]
 
 
 def contents(folder: Path) -> dict[str, bytes]:

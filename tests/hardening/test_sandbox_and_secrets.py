@@ -54,6 +54,10 @@ REFUSED = [
     ("{{ self }}", "unknown variable 'self'"),
     ("{{ self._TemplateReference__context }}", "unknown variable 'self'"),
     ("{{ config.items() }}", "unknown variable 'config'"),
+    # A field a resource document does not have is a load error, dunders included.
+    ("{{ resource.__class__.__init__.__globals__ }}", "'__class__' is not a field"),
+    ("{{ params.__class__.__base__.__subclasses__() }}", "__class__"),
+    ("{{ '%s' | format(resource.__init__) }}", "'__init__' is not a field"),
     ("{% include '/etc/passwd' %}", "cannot use include"),
     ("{% import 'os' as os %}{{ os }}", "cannot use import"),
     ("{% extends '/etc/hosts' %}", "cannot use extends"),
@@ -69,8 +73,6 @@ REFUSED = [
 # Loaded, but what they reach for is not there: the message falls back, neutrally.
 NEUTRAL = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ resource.__class__.__init__.__globals__ }}",
-    "{{ params.__class__.__base__.__subclasses__() }}",
     "{{ resource | attr('__class__') }}",
     "{{ resource.tags.update({'x': 1}) }}",
     "{{ resource.id.__class__.__mro__ }}",
@@ -78,7 +80,6 @@ NEUTRAL = [
     "{{ 'x' * 1000000000 }}",
     "{{ [0] * 1000000000 }}",
     "{{ 9 ** 99999999 }}",
-    "{{ '%s' | format(resource.__init__) }}",
     "{{ '{0.__class__.__init__.__globals__}'.format(resource) }}",
     # Memory and time bounds of rendering (docs/failure-behaviour.md, "Custom policy templates").
     "{{ resource.id | center(1000000000) }}",
@@ -210,6 +211,7 @@ def test_no_output_or_log_carries_a_credential(credentials: None, run_cli, tmp_p
         "findings.json",
         "report.html",
         "results.sarif",
+        "scenarios.json",
         "snapshot.json.gz",
         "summary.md",
     ]

@@ -53,7 +53,7 @@ def test_floats_keep_their_value() -> None:
 def test_write_reports_writes_each_rendered_format_with_a_new_files_mode(tmp_path: Path) -> None:
     report = sample_report()
     written = write_reports(report, ALL, tmp_path / "new", outcome="x")
-    assert list(written) == [FILE_NAMES[name] for name in FILE_NAMES]
+    assert list(written) == [FILE_NAMES[name] for name in FILE_NAMES if name in ALL]
     reference = tmp_path / "reference"
     reference.write_bytes(b"")  # the mode any new file gets under this umask
     for name in ALL:

@@ -106,7 +106,7 @@ def test_every_finding_carries_its_location(scan) -> None:
     assert code == ExitCode.FINDINGS
     findings = _findings(output)
     assert all(f["location"]["account"] == ACCOUNT for f in findings)
-    instance = _one(findings, "instance-no-dlm-ami-policy", "i-db0")["location"]
+    instance = _one(findings, "instance-no-image-backup", "i-db0")["location"]
     assert instance == {
         "account": ACCOUNT,
         "region": "us-east-1",
@@ -115,7 +115,7 @@ def test_every_finding_carries_its_location(scan) -> None:
         "name": "db-0",
         "tags": {"Name": "db-0", "Team": "data"},
     }
-    volume = _one(findings, "volume-no-dlm-policy", "vol-db1")["location"]
+    volume = _one(findings, "volume-no-backup-policy", "vol-db1")["location"]
     assert [z["name"] for z in volume["zones"]] == ["us-east-1a"]
     group = _one(findings, "asg-single-az", "batch-workers")["location"]
     assert group["name"] == "batch-workers" and group["subnet_ids"] == ["subnet-a"]
@@ -132,7 +132,7 @@ def test_remediation_names_the_resource_and_evidence_shows_the_zones(scan) -> No
     assert "NAME" not in group["remediation"]
     assert group["evidence"]["facts.zone_names"] == ["us-east-1a"]
     assert group["evidence"]["subnet_ids"] == ["subnet-a"]
-    volume = _one(findings, "volume-no-dlm-policy", "vol-db2")
+    volume = _one(findings, "volume-no-backup-policy", "vol-db2")
     assert "--resources vol-db2" in volume["remediation"]
     assert f"arn:aws:iam::{ACCOUNT}:role/" in volume["remediation"]
     assert volume["evidence"]["facts.attached_instance_ids"] == ["i-db2"]
@@ -182,10 +182,10 @@ def test_the_worst_findings_show_at_most_two_per_policy(scan) -> None:
     listed = re.findall(r"^  (?:CRITICAL|HIGH|MEDIUM|LOW)\s+(\S+)", worst, re.M)
     assert listed, worst
     assert max(listed.count(policy_id) for policy_id in listed) <= 2
-    assert listed.count("volume-no-dlm-policy") == 2  # four volumes fail it
+    assert listed.count("volume-no-backup-policy") == 2  # four volumes fail it
     summary = (output / "summary.md").read_text(encoding="utf-8")
     section = summary.split("orst findings", 1)[1]
-    assert section.count("volume-no-dlm-policy") <= 2
+    assert section.count("volume-no-backup-policy") <= 2
 
 
 @pytest.mark.browser
@@ -219,7 +219,7 @@ def test_the_report_shows_each_resource_its_own_remediation(scan, open_report) -
     page, log = open_report(output / "report.html")
     for volume in ("vol-db0", "vol-db3"):
         page.fill("#filter-text", volume)
-        page.select_option("#filter-policy", "volume-no-dlm-policy")
+        page.select_option("#filter-policy", "volume-no-backup-policy")
         page.click("#findings-body tr.finding button.toggle")
         detail = page.locator("#findings-body tr.detail").text_content()
         assert f"--resources {volume} " in detail
