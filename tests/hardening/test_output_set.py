@@ -97,7 +97,7 @@ def test_outputs_of_formats_not_asked_for_are_removed_with_the_old_set(
         "scan", "--snapshot", other_snapshot, "--format", "json", "--output-dir", previous_set
     )
     assert result.code == ExitCode.FINDINGS, result.err
-    assert sorted(contents(previous_set)) == ["findings.json"]
+    assert sorted(contents(previous_set)) == ["findings.json", "scenarios.json"]
 
 
 def test_files_of_the_user_in_the_output_folder_are_left_alone(
