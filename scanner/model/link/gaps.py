@@ -97,6 +97,8 @@ class CollectionGaps:
                 else:
                     self._by_dependency[name].append(error)
         self._cache: dict[tuple, tuple[dict[str, Any], ...]] = {}
+        # Most documents have no per-resource error: one set look-up answers for them.
+        self._failed_arns = frozenset(arn for _, arn in self._by_resource)
 
     def __bool__(self) -> bool:
         return bool(self._by_dependency) or bool(self._by_resource)
@@ -128,6 +130,9 @@ class CollectionGaps:
             self._cache[key] = tuple(sorted(found, key=_error_order))
         unit_wide = self._cache[key]
         if not self._by_resource:
+            return unit_wide
+        arns = [arn for arn in arns if arn in self._failed_arns]
+        if not arns:
             return unit_wide
         own = [
             error
