@@ -14,6 +14,8 @@ import http.server
 import threading
 from typing import Any
 
+from scanner.mockaws.loopback import LoopbackEndpoint
+
 HTML_PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Sign in</title><meta charset=utf-8></head>"
     b"<body><h1>Welcome to the guest network</h1><p>Please sign in.</body></html>\n"
@@ -51,49 +53,25 @@ class _Server(http.server.ThreadingHTTPServer):
         self.endpoint = endpoint
 
 
-class ImpostorEndpoint:
+class ImpostorEndpoint(LoopbackEndpoint):
     """``with ImpostorEndpoint(HTML_PAGE) as fake:``; ``requests`` counts what arrived."""
+
+    thread_name = "impostor-endpoint"
 
     def __init__(self, body: bytes = HTML_PAGE, content_type: str = "text/html") -> None:
         self.body = body
         self.content_type = content_type
         self.received: list[str] = []  # the target header or the start of each request body
         self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def endpoint_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the endpoint is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__()
 
     @property
     def requests(self) -> int:
         with self._lock:
             return len(self.received)
 
-    def start(self) -> ImpostorEndpoint:
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="impostor-endpoint", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 5.0) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def __enter__(self) -> ImpostorEndpoint:
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
+    def _make_server(self) -> _Server:
+        return _Server(self)
 
     def _arrived(self, what: str) -> None:
         with self._lock:

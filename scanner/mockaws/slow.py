@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import socketserver
 import threading
-from typing import Any
+
+from scanner.mockaws.loopback import LoopbackEndpoint
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -43,8 +44,10 @@ class _Handler(socketserver.BaseRequestHandler):
         endpoint._released.wait(endpoint.hold_seconds)
 
 
-class HangingEndpoint:
+class HangingEndpoint(LoopbackEndpoint):
     """``with HangingEndpoint() as hung:``, or ``start()``/``stop()``; ``requests`` counts."""
+
+    thread_name = "hanging-endpoint"
 
     def __init__(self, hold_seconds: float = 60.0) -> None:
         self.hold_seconds = hold_seconds
@@ -52,15 +55,7 @@ class HangingEndpoint:
         self._lock = threading.Lock()
         self._first_request = threading.Event()
         self._released = threading.Event()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def endpoint_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the endpoint is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__()
 
     @property
     def requests(self) -> int:
@@ -71,28 +66,13 @@ class HangingEndpoint:
         """True once a request has arrived (within ``timeout`` seconds)."""
         return self._first_request.wait(timeout)
 
-    def start(self) -> HangingEndpoint:
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="hanging-endpoint", daemon=True
-        )
-        self._thread.start()
-        return self
+    def _make_server(self) -> _Server:
+        return _Server(self)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Release every held connection and stop listening."""
         self._released.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def __enter__(self) -> HangingEndpoint:
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
+        super().stop(timeout)
 
     def _arrived(self, request_line: str) -> None:
         with self._lock:
