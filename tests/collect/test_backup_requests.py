@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
 from scanner.collect.backup import collect_backup
 from scanner.collect.context import UnitContext
-from scanner.collect.session import ClientFactory
 
 REGION = "eu-west-1"
 ACCOUNT = "111122223333"
@@ -24,12 +22,6 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AWSBackupDefaultServiceRole"
 VOLUME_ARN = f"arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-0123456789abcdef0"
 INSTANCE_ARN = f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/i-0123456789abcdef0"
 WHEN = dt.datetime(2026, 5, 1, 5, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def ctx() -> UnitContext:
-    factory = ClientFactory(boto3.Session(), rate_limit=1000.0)
-    return UnitContext(ACCOUNT, REGION, "aws", factory.client)
 
 
 @pytest.fixture

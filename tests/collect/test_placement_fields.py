@@ -4,42 +4,14 @@ instance, DLM Parameters, and zone types for older responses without ``ZoneType`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from botocore.stub import ANY
 
-import boto3
-import pytest
-from botocore.stub import ANY, Stubber
-
-from scanner.collect.context import UnitContext
 from scanner.collect.dlm import collect_dlm
 from scanner.collect.ec2 import collect_ec2, collect_zones
-from scanner.collect.session import ClientFactory
 
 REGION = "us-west-2"
 ACCOUNT = "111122223333"
 OUTPOST = f"arn:aws:outposts:{REGION}:{ACCOUNT}:outpost/op-0123456789abcdef0"
-
-
-@pytest.fixture
-def ctx() -> UnitContext:
-    factory = ClientFactory(boto3.Session(), rate_limit=1000.0)
-    return UnitContext(ACCOUNT, REGION, "aws", factory.client)
-
-
-@pytest.fixture
-def stub(ctx: UnitContext) -> Iterator[callable]:
-    stubbers: list[Stubber] = []
-
-    def for_service(service: str) -> Stubber:
-        stubber = Stubber(ctx.client(service))
-        stubber.activate()
-        stubbers.append(stubber)
-        return stubber
-
-    yield for_service
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
 
 
 def test_outpost_arns_snapshot_zones_and_source_instances_are_kept(ctx, stub) -> None:

@@ -4,42 +4,14 @@ largest page sizes, server-side filters, batching, and DLM's detail calls."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-
-import boto3
-import pytest
-from botocore.stub import Stubber
 
 from scanner.collect.autoscaling import collect_autoscaling
 from scanner.collect.context import UnitContext
 from scanner.collect.dlm import collect_dlm
 from scanner.collect.ec2 import LIVE_INSTANCE_STATES, collect_ec2
-from scanner.collect.session import ClientFactory
 
 REGION = "eu-west-1"
 ACCOUNT = "111122223333"
-
-
-@pytest.fixture
-def ctx() -> UnitContext:
-    factory = ClientFactory(boto3.Session(), rate_limit=1000.0)
-    return UnitContext(ACCOUNT, REGION, "aws", factory.client)
-
-
-@pytest.fixture
-def stub(ctx: UnitContext) -> Iterator[callable]:
-    stubbers: list[Stubber] = []
-
-    def for_service(service: str) -> Stubber:
-        stubber = Stubber(ctx.client(service))
-        stubber.activate()
-        stubbers.append(stubber)
-        return stubber
-
-    yield for_service
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
 
 
 def test_ec2_listings_use_largest_pages_and_server_side_filters(ctx: UnitContext, stub):

@@ -7,43 +7,16 @@ split, Classic Load Balancer connection draining from the one attributes call.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import boto3
-import pytest
 from botocore.stub import Stubber
 
 from scanner.collect.autoscaling import collect_autoscaling
 from scanner.collect.context import UnitContext
 from scanner.collect.ec2 import collect_ec2
 from scanner.collect.elb import collect_elb
-from scanner.collect.session import ClientFactory
 from scanner.collect.zonal_shift import collect_zonal_shift
 
 REGION = "eu-west-1"
 ACCOUNT = "111122223333"
-
-
-@pytest.fixture
-def ctx() -> UnitContext:
-    factory = ClientFactory(boto3.Session(), rate_limit=1000.0)
-    return UnitContext(ACCOUNT, REGION, "aws", factory.client)
-
-
-@pytest.fixture
-def stub(ctx: UnitContext) -> Iterator[callable]:
-    stubbers: list[Stubber] = []
-
-    def for_service(service: str) -> Stubber:
-        stubber = Stubber(ctx.client(service))
-        stubber.activate()
-        stubbers.append(stubber)
-        return stubber
-
-    yield for_service
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
-        stubber.deactivate()
 
 
 def _other_ec2_listings(ec2: Stubber) -> None:
