@@ -76,3 +76,12 @@ def save_artifact(source: Path) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, Path(target) / source.name)
+
+
+def write_report(tmp_path: Path, report: object, name: str = "report.html") -> Path:
+    """The report rendered to a file the browser can open."""
+    from scanner.report.html import render_html
+
+    path = tmp_path / name
+    path.write_text(render_html(report), encoding="utf-8")  # type: ignore[arg-type]
+    return path

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from scanner.report.context import build_scan_report
-from scanner.report.html import render_html
-from tests.report.browser import save_artifact
+from tests.report.browser import save_artifact, write_report
 from tests.report.factories import (
     XSS,
     evaluation,
@@ -23,12 +22,6 @@ from tests.report.factories import (
 pytestmark = pytest.mark.browser
 
 
-def _write(tmp_path: Path, report, name: str = "report.html") -> Path:
-    path = tmp_path / name
-    path.write_text(render_html(report), encoding="utf-8")
-    return path
-
-
 def _rows(page) -> int:
     return page.locator("#findings-body tr.finding").count()
 
@@ -38,7 +31,7 @@ def _resources(page) -> list[str]:
 
 
 def test_loads_offline_with_no_console_errors_and_no_requests(tmp_path: Path, open_report) -> None:
-    path = _write(tmp_path, sample_report())
+    path = write_report(tmp_path, sample_report())
     page, log = open_report(path)
     assert _rows(page) == 5
     assert page.locator("#findings-count").text_content() == "Showing all 5 findings."
@@ -52,7 +45,7 @@ def test_loads_offline_with_no_console_errors_and_no_requests(tmp_path: Path, op
 
 
 def test_filters_change_what_is_shown(tmp_path: Path, open_report) -> None:
-    page, log = open_report(_write(tmp_path, sample_report()))
+    page, log = open_report(write_report(tmp_path, sample_report()))
     page.select_option("#filter-severity", "critical")
     assert sorted(_resources(page)) == ["batch", "tagged", "web"]
     page.select_option("#filter-severity", "")
@@ -78,7 +71,7 @@ def test_filters_change_what_is_shown(tmp_path: Path, open_report) -> None:
 
 
 def test_sorting_by_a_column(tmp_path: Path, open_report) -> None:
-    page, _ = open_report(_write(tmp_path, sample_report()))
+    page, _ = open_report(write_report(tmp_path, sample_report()))
     page.click("button.sort[data-key=resource]")
     ascending = _resources(page)
     assert ascending == sorted(ascending)
@@ -88,7 +81,7 @@ def test_sorting_by_a_column(tmp_path: Path, open_report) -> None:
 
 
 def test_markup_in_a_tag_is_shown_as_text(tmp_path: Path, open_report) -> None:
-    page, log = open_report(_write(tmp_path, sample_report()))
+    page, log = open_report(write_report(tmp_path, sample_report()))
     page.fill("#filter-text", "tagged")
     page.click("#findings-body tr.finding button.toggle")
     evidence = page.locator("#findings-body tr.detail pre").first.text_content()
@@ -108,7 +101,7 @@ def test_detail_shows_remediation_references_waiver_and_baseline(
     for item in report.findings:
         item.baseline_state = "new" if item.resource_id in ("web", "api-lb") else "unchanged"
     report.has_baseline = True
-    page, log = open_report(_write(tmp_path, report))
+    page, log = open_report(write_report(tmp_path, report))
     page.select_option("#filter-status", "waived")
     page.click("#findings-body tr.finding button.toggle")
     detail = page.locator("#findings-body tr.detail").text_content()
@@ -125,7 +118,7 @@ def test_detail_shows_remediation_references_waiver_and_baseline(
 
 
 def test_policy_view_links_to_its_findings(tmp_path: Path, open_report) -> None:
-    page, _ = open_report(_write(tmp_path, sample_report()))
+    page, _ = open_report(write_report(tmp_path, sample_report()))
     row = page.locator("#policies tr", has_text="elb-cross-zone")
     assert row.locator("td.num").all_text_contents() == ["10", "9", "1", "0", "0"]
     row.locator("a.policy-link").click()
@@ -148,7 +141,7 @@ def test_twenty_thousand_findings_stay_usable(tmp_path: Path, open_report) -> No
         evaluation(metas, findings, evaluated=30_000),
         linked_model(fleets=fleets, zones=zones, regions=regions),
     )
-    page, log = open_report(_write(tmp_path, report, "report-20000.html"))
+    page, log = open_report(write_report(tmp_path, report, "report-20000.html"))
     assert page.locator("#findings-count").text_content() == "Showing all 20000 findings."
     assert _rows(page) == 100  # paginated
     assert "Page 1 of 200" in page.locator("#page-info").text_content()

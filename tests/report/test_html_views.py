@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner.report.context import build_scan_report
-from scanner.report.html import render_html
-from tests.report.browser import save_artifact
+from tests.report.browser import save_artifact, write_report
 from tests.report.factories import (
     ACCOUNT,
     evaluation,
@@ -28,12 +27,6 @@ from tests.report.factories import (
 pytestmark = pytest.mark.browser
 
 
-def _write(tmp_path: Path, report, name: str = "report.html") -> Path:
-    path = tmp_path / name
-    path.write_text(render_html(report), encoding="utf-8")
-    return path
-
-
 def _resources(page) -> list[str]:
     return sorted(page.locator("#findings-body tr.finding td.res").all_text_contents())
 
@@ -43,7 +36,7 @@ def _fragment(page) -> str:
 
 
 def test_zone_column_zone_filter_tag_filter_and_zone_search(tmp_path: Path, open_report) -> None:
-    page, log = open_report(_write(tmp_path, sample_report()))
+    page, log = open_report(write_report(tmp_path, sample_report()))
     zones = dict(
         zip(
             page.locator("#findings-body td.res").all_text_contents(),
@@ -75,7 +68,7 @@ def test_severity_is_a_threshold_and_the_view_survives_a_reload(
 ) -> None:
     report = sample_report()
     next(f for f in report.findings if f.resource_id == "api-lb").severity = "high"
-    page, log = open_report(_write(tmp_path, report))
+    page, log = open_report(write_report(tmp_path, report))
     labels = page.locator("#filter-severity option").all_text_contents()
     assert labels == ["all", "critical only", "high and above", "medium and above"]
     page.select_option("#filter-severity", "high")
@@ -100,7 +93,7 @@ def test_severity_is_a_threshold_and_the_view_survives_a_reload(
 
 
 def test_chart_bars_filter_the_findings_when_clicked(tmp_path: Path, open_report) -> None:
-    page, log = open_report(_write(tmp_path, sample_report()))
+    page, log = open_report(write_report(tmp_path, sample_report()))
     page.locator("#chart-policy a.bar-row", has_text="elb-cross-zone").click()
     assert _resources(page) == ["api-lb"]
     assert page.input_value("#filter-policy") == "elb-cross-zone"
@@ -115,7 +108,7 @@ def test_chart_bars_filter_the_findings_when_clicked(tmp_path: Path, open_report
 def test_without_javascript_a_notice_says_so_and_the_summary_shows(
     tmp_path: Path, open_report_without_script
 ) -> None:
-    page, log = open_report_without_script(_write(tmp_path, sample_report()))
+    page, log = open_report_without_script(write_report(tmp_path, sample_report()))
     notice = page.locator("#noscript-notice")
     assert notice.is_visible()
     assert "JavaScript is off" in notice.text_content()
@@ -144,7 +137,7 @@ def test_policy_descriptions_render_markdown_safely(tmp_path: Path, open_report)
     report = build_scan_report(
         evaluation([described], [finding(described, "web")]), linked_model(zones=us_east_1_zones())
     )
-    page, log = open_report(_write(tmp_path, report))
+    page, log = open_report(write_report(tmp_path, report))
     cell = page.locator("#policy-asg-multi-az .description")
     assert cell.locator("code").text_content() == "min_zones"
     link = cell.locator("a")
@@ -183,7 +176,7 @@ def _estate_of_many_units(units: int = 43):
 
 
 def test_many_zone_maps_are_indexed_and_collapsed(tmp_path: Path, open_report) -> None:
-    page, log = open_report(_write(tmp_path, _estate_of_many_units()))
+    page, log = open_report(write_report(tmp_path, _estate_of_many_units()))
     maps = page.locator("#zone-maps details.zone-map")
     assert maps.count() == 43
     assert page.locator("#zone-maps details.zone-map[open]").count() == 0
@@ -227,7 +220,7 @@ def test_the_page_fits_the_screen(tmp_path: Path, open_report) -> None:
             "instance_ids": [],
         }
     )
-    page, log = open_report(_write(tmp_path, report))
+    page, log = open_report(write_report(tmp_path, report))
     width = open_report.width
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways page
     box = page.locator("#zone-maps .zone-scroll").first
